@@ -1,0 +1,10 @@
+// The subcommands of the `bugseek` binary. Each lives in cli/cmd_<name>.cc, maps its options to a
+// config struct and makes one library call. main.cc holds the table.
+#pragma once
+
+namespace bugseek::cli {
+
+// Each returns the process exit code: 0 ok, 1 runtime error, 2 usage, 3 findings.
+int run_parse(int argc, char** argv);
+
+}  // namespace bugseek::cli
