@@ -6,5 +6,9 @@ namespace bugseek::cli {
 
 // Each returns the process exit code: 0 ok, 1 runtime error, 2 usage, 3 findings.
 int run_parse(int argc, char** argv);
+int run_prepare(int argc, char** argv);
+int run_rewrites(int argc, char** argv);
+int run_train(int argc, char** argv);
+int run_inspect(int argc, char** argv);
 
 }  // namespace bugseek::cli

@@ -30,6 +30,10 @@ int run_help(int, char**) { return print_table(stdout); }
 
 const Command kCommands[] = {
     {"parse", "show the code graph of a source file", bugseek::cli::run_parse},
+    {"rewrites", "list the bug sites and rewrites of a source file", bugseek::cli::run_rewrites},
+    {"prepare", "build a dataset: function shards, splits, vocabulary", bugseek::cli::run_prepare},
+    {"train", "train a detector against a bug selector (BugLab's loop)", bugseek::cli::run_train},
+    {"inspect", "show what a model file holds", bugseek::cli::run_inspect},
     {"version", "print the version", run_version},
     {"help", "list the commands", run_help},
 };

@@ -54,6 +54,8 @@ struct Node {
   uint16_t field = 0;        // field name of the edge from the parent (index in field_names)
 };
 constexpr uint16_t kSymbolTypeId = 0xFFFF;
+// ERROR syntax nodes: tree-sitter's own id for them (0xFFFF) would clash with kSymbolTypeId.
+constexpr uint16_t kErrorTypeId = 0xFFFE;
 
 struct Edge {
   uint32_t src = 0;

@@ -44,6 +44,7 @@ struct ParsedFile {
   uint32_t error_nodes = 0;    // ERROR nodes
   uint32_t missing_nodes = 0;  // MISSING nodes
   uint32_t max_depth = 0;
+  std::string problem;  // why status is not kOk, for users ("NUL byte at offset 12"); else empty
   bool has_syntax_errors() const { return error_nodes + missing_nodes > 0; }
   bool ok() const { return status == ParseStatus::kOk; }
 };

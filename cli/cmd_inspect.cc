@@ -1,0 +1,48 @@
+// `bugseek inspect MODEL`: what a model file holds (format, config, vocabulary, grammar,
+// parameter count, how it was trained), without running it.
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "common/error.h"
+#include "data/vocab.h"
+#include "detector/model_file.h"
+
+namespace bugseek::cli {
+
+int run_inspect(int argc, char** argv) {
+  GeneralOptions general;
+  std::string path;
+  po::options_description visible = general_group(general, false, false);
+  po::options_description hidden;
+  hidden.add_options()("model", po::value(&path)->required(), "model file");
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  po::variables_map vm;
+  const char* usage =
+      "usage: bugseek inspect MODEL\n\n"
+      "Prints what a model file written by `bugseek train` holds: format version, detector\n"
+      "config, language and grammar version, vocabulary size, parameters, training facts.";
+  if (!parse_command_line(argc, argv, usage, visible, hidden, positional, vm, general)) return 0;
+
+  detector::ModelFile model = detector::load_model_file(path);
+  data::Vocabulary vocab = data::Vocabulary::from_bytes(model.vocab_model);
+  detector::Detector det = detector::make_detector(model, detector::DeviceKind::kCpu);
+  std::cout << "file             " << path << "\n"
+            << "format           " << detector::kModelFormatName << " v"
+            << detector::kModelFormatVersion << "\n"
+            << "language         " << model.language << " (grammar " << model.grammar_version
+            << ")\n"
+            << "vocabulary       " << vocab.size() << " SentencePiece pieces ("
+            << model.vocab_model.size() << " bytes)\n"
+            << "parameters       " << det.num_parameters() << " (" << model.weights.size()
+            << " bytes)\n";
+  for (const auto& [key, value] : model.info) {
+    std::cout << key << std::string(key.size() < 17 ? 17 - key.size() : 1, ' ') << value << "\n";
+  }
+  std::cout << "\n[detector config]\n" << detector::config_to_text(model.config);
+  return 0;
+}
+
+}  // namespace bugseek::cli

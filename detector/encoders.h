@@ -1,0 +1,96 @@
+// The two encoder families BugLab compares, over node embeddings built from subtokens and syntax
+// kinds. Both map a BatchTensors to one vector per node ([N, hidden]) for the heads. Internal to
+// detector/ (and its tests); includes torch.
+#pragma once
+
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+
+#include "detector/batch_tensors.h"
+#include "detector/detector.h"
+
+namespace bugseek::detector {
+
+// A node's label subtokens embedded and pooled (pads masked) plus its syntax kind's embedding.
+class NodeEmbeddingImpl : public torch::nn::Module {
+ public:
+  explicit NodeEmbeddingImpl(const DetectorConfig& config);
+  // subtokens [N, kMaxSubtokens], node_types [N] -> [N, hidden]
+  at::Tensor forward(const at::Tensor& subtokens, const at::Tensor& node_types);
+
+  torch::nn::Embedding subtoken{nullptr};
+  torch::nn::Embedding node_type{nullptr};
+  Pooling pooling;
+};
+TORCH_MODULE(NodeEmbedding);
+
+// One message-passing step: a linear transform per relation (edge kind x direction) applied to the
+// source, aggregated at the destination, then h' = LayerNorm(h + dropout(gelu(W [h; agg]))).
+class GnnLayerImpl : public torch::nn::Module {
+ public:
+  explicit GnnLayerImpl(const DetectorConfig& config);
+  // [sum E_r, hidden] messages in relation order (matching BatchTensors::all_dst).
+  at::Tensor messages(const at::Tensor& h, const BatchTensors& batch);
+  // [N, hidden] -> [N, hidden]
+  at::Tensor forward(const at::Tensor& h, const BatchTensors& batch);
+
+  at::Tensor rel_weight;  // [kNumRelations, hidden, hidden]: message = h_src @ W_r + b_r
+  at::Tensor rel_bias;    // [kNumRelations, hidden]
+  torch::nn::Linear update{nullptr};  // [2 hidden -> hidden]
+  torch::nn::LayerNorm norm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  Aggregation aggregation;
+};
+TORCH_MODULE(GnnLayer);
+
+class GnnEncoderImpl : public torch::nn::Module {
+ public:
+  explicit GnnEncoderImpl(const DetectorConfig& config);
+  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch);  // [N, H] -> [N, H]
+
+  torch::nn::LayerNorm input_norm{nullptr};
+  std::vector<GnnLayer> layers;
+};
+TORCH_MODULE(GnnEncoder);
+
+// A pre-LayerNorm transformer block whose attention logits get an additive bias [G, heads, L, L].
+class GreatLayerImpl : public torch::nn::Module {
+ public:
+  explicit GreatLayerImpl(const DetectorConfig& config);
+  // x [G, L, H], bias [G, heads, L, L] (edge biases plus -1e9 on padded keys) -> [G, L, H]
+  at::Tensor forward(const at::Tensor& x, const at::Tensor& bias);
+
+  int heads;
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::Linear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(GreatLayer);
+
+// GREAT (Hellendoorn et al. 2020) style: a transformer over each graph's token sequence, padded to
+// L and masked, with a learned scalar per (layer, relation, head) added to the logit of every
+// token pair joined by an edge of that relation. Edges between non-token nodes are projected onto
+// tokens: every node stands for its first token (see first_token_positions), and every node's
+// output is its token's output.
+class GreatEncoderImpl : public torch::nn::Module {
+ public:
+  explicit GreatEncoderImpl(const DetectorConfig& config);
+  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch);  // [N, H] -> [N, H]
+  // [G, heads, L, L] bias of layer `layer`, padded keys included.
+  at::Tensor attention_bias(int layer, const BatchTensors& batch);
+
+  int heads;
+  at::Tensor edge_bias;  // [layers, kNumRelations, heads]
+  std::vector<GreatLayer> layers;
+  torch::nn::LayerNorm final_norm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(GreatEncoder);
+
+}  // namespace bugseek::detector

@@ -1,0 +1,75 @@
+// Node embedding and the relational GNN encoder.
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "detector/encoders.h"
+#include "detector/segment_ops.h"
+
+namespace bugseek::detector {
+
+NodeEmbeddingImpl::NodeEmbeddingImpl(const DetectorConfig& c) : pooling(c.subtoken_pooling) {
+  subtoken = register_module(
+      "subtoken",
+      torch::nn::Embedding(torch::nn::EmbeddingOptions(c.subtoken_vocab, c.hidden).padding_idx(0)));
+  node_type = register_module("node_type", torch::nn::Embedding(c.node_type_vocab, c.hidden));
+}
+
+at::Tensor NodeEmbeddingImpl::forward(const at::Tensor& subtokens, const at::Tensor& node_types) {
+  auto e = subtoken->forward(subtokens);          // [N, S, H]
+  auto present = (subtokens != 0).unsqueeze(2);   // [N, S, 1]
+  at::Tensor pooled;                              // [N, H]
+  if (pooling == Pooling::kMax) {
+    pooled = e.masked_fill(present.logical_not(), -std::numeric_limits<float>::infinity()).amax(1);
+    // A node without subtokens (syntax nodes) gets 0, not -inf.
+    pooled = pooled.masked_fill(present.any(1).logical_not(), 0.0);
+  } else {
+    pooled = (e * present).sum(1) / present.sum(1).clamp_min(1);
+  }
+  return pooled + node_type->forward(node_types);
+}
+
+GnnLayerImpl::GnnLayerImpl(const DetectorConfig& c) : aggregation(c.aggregation) {
+  const double bound = 1.0 / std::sqrt(static_cast<double>(c.hidden));
+  rel_weight = register_parameter(
+      "rel_weight", at::empty({kNumRelations, c.hidden, c.hidden}).uniform_(-bound, bound));
+  rel_bias =
+      register_parameter("rel_bias", at::empty({kNumRelations, c.hidden}).uniform_(-bound, bound));
+  update = register_module("update", torch::nn::Linear(2 * c.hidden, c.hidden));
+  norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden})));
+  dropout = register_module("dropout", torch::nn::Dropout(c.dropout));
+}
+
+at::Tensor GnnLayerImpl::messages(const at::Tensor& h, const BatchTensors& batch) {
+  std::vector<at::Tensor> parts;
+  parts.reserve(kNumRelations);
+  for (int r = 0; r < kNumRelations; ++r) {
+    const auto& src = batch.rel_src[r];
+    if (src.numel() == 0) continue;
+    parts.push_back(at::addmm(rel_bias[r], h.index_select(0, src), rel_weight[r]));  // [E_r, H]
+  }
+  if (parts.empty()) return at::zeros({0, h.size(1)}, h.options());
+  return at::cat(parts, 0);
+}
+
+at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch) {
+  auto agg = aggregate(messages(h, batch), batch.all_dst, h.size(0), aggregation, batch.in_degree);
+  auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
+  return norm->forward(h + dropout->forward(delta));
+}
+
+GnnEncoderImpl::GnnEncoderImpl(const DetectorConfig& c) {
+  input_norm =
+      register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden})));
+  for (int i = 0; i < c.layers; ++i) {
+    layers.push_back(register_module("layer" + std::to_string(i), GnnLayer(c)));
+  }
+}
+
+at::Tensor GnnEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch) {
+  auto h = input_norm->forward(x);
+  for (auto& layer : layers) h = layer->forward(h, batch);
+  return h;
+}
+
+}  // namespace bugseek::detector

@@ -1,0 +1,52 @@
+// scatter_reduce("amax") is ATen's since 1.12 and unchanged in 2.x; sums use index_add.
+#include "detector/segment_ops.h"
+
+#include <limits>
+
+namespace bugseek::detector {
+
+at::Tensor segment_max(const at::Tensor& src, const at::Tensor& index, int64_t num_segments) {
+  TORCH_CHECK(src.dim() == 2 && index.dim() == 1 && index.size(0) == src.size(0),
+              "segment_max: src [R, D] and index [R] expected, got ", src.sizes(), " and ",
+              index.sizes());
+  auto out = at::zeros({num_segments, src.size(1)}, src.options());
+  if (src.size(0) == 0) return out;
+  // include_self=false: a segment's value is the max of its rows only; empty ones keep 0.
+  return out.scatter_reduce(0, index.unsqueeze(1).expand_as(src), src, "amax",
+                            /*include_self=*/false);
+}
+
+at::Tensor segment_sum(const at::Tensor& src, const at::Tensor& index, int64_t num_segments) {
+  auto out = at::zeros({num_segments, src.size(1)}, src.options());
+  if (src.size(0) == 0) return out;
+  return out.index_add(0, index, src);
+}
+
+at::Tensor aggregate(const at::Tensor& messages, const at::Tensor& dst, int64_t num_nodes,
+                     Aggregation aggregation, const at::Tensor& count) {
+  switch (aggregation) {
+    case Aggregation::kMax:
+      return segment_max(messages, dst, num_nodes);
+    case Aggregation::kMean:
+      return segment_sum(messages, dst, num_nodes) / count.clamp_min(1.0);
+    case Aggregation::kSum:
+      return segment_sum(messages, dst, num_nodes);
+  }
+  TORCH_CHECK(false, "aggregate: unknown aggregation");
+}
+
+at::Tensor segment_log_softmax(const at::Tensor& scores, const at::Tensor& segment,
+                               int64_t num_segments) {
+  TORCH_CHECK(scores.dim() == 1 && segment.sizes() == scores.sizes(),
+              "segment_log_softmax: scores [R] and segment [R] expected, got ", scores.sizes(),
+              " and ", segment.sizes());
+  if (scores.numel() == 0) return scores;
+  // The shift only keeps exp() in range; it cancels in the result, so no gradient through it.
+  auto shift = at::full({num_segments}, -std::numeric_limits<float>::infinity(), scores.options())
+                   .scatter_reduce(0, segment, scores.detach(), "amax", /*include_self=*/true);
+  auto shifted = scores - shift.index_select(0, segment);
+  auto sums = at::zeros({num_segments}, scores.options()).index_add(0, segment, shifted.exp());
+  return shifted - sums.log().index_select(0, segment);
+}
+
+}  // namespace bugseek::detector

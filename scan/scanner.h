@@ -1,0 +1,88 @@
+// `bugseek scan`: the detector run over a codebase. Walks the given paths (data/corpus), parses
+// every file once, builds the graph of each unit (functions and module-level code) in place,
+// featurizes it and asks the detector in batches; every unit whose best bug location and repair
+// pass the threshold becomes an eval::Finding. Worker threads each own a Featurizer and a
+// Detector, so nothing model-side is shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "data/corpus.h"
+#include "detector/decision.h"
+#include "detector/model_file.h"
+#include "eval/findings.h"
+#include "parser/rewrites.h"
+
+namespace bugseek::scan {
+
+struct ScanOptions {
+  double threshold = 0.5;          // report findings with p(location) * p(repair) >= this
+  int top = 0;                     // findings kept, most confident first (0 = all)
+  int threads = 1;                 // worker threads (each parses, featurizes and runs a model)
+  uint32_t max_nodes = 12000;      // units with larger graphs are not checked (0 = no limit)
+  int32_t batch_nodes = 12000;     // graph nodes per detector batch
+  uint64_t max_file_bytes = 1u << 20;  // larger files are skipped (0 = no limit)
+  bool progress = true;            // progress bar on stderr for trees of many files
+};
+
+struct ScanStats {
+  uint64_t files_listed = 0;        // source files of the model's language found
+  uint64_t files_scanned = 0;       // parsed (maybe with syntax errors) and checked
+  uint64_t files_unparseable = 0;   // read but not parsed (timeout, too deep, ...)
+  uint64_t files_syntax_errors = 0; // parsed with ERROR/MISSING nodes; their clean units checked
+  data::SkipCounts skipped{};       // paths passed over while walking or reading, per reason
+  uint64_t lines = 0;               // lines of the scanned files
+  uint64_t bytes = 0;               // bytes of the scanned files
+  uint64_t units = 0;               // functions and module units of the scanned files
+  uint64_t functions = 0;           // of which functions (and lambdas)
+  uint64_t units_checked = 0;       // units the detector looked at
+  uint64_t units_no_sites = 0;      // nothing to check: no bug sites
+  uint64_t units_syntax_errors = 0; // not checked: syntax errors inside
+  uint64_t units_too_large = 0;     // not checked: graph over ScanOptions::max_nodes
+  uint64_t findings_total = 0;      // findings over the threshold before --top
+  double seconds = 0;               // wall time of the whole scan
+  uint64_t skipped_total() const;
+};
+
+struct FileProblem {
+  std::string path;
+  std::string problem;  // "not parsed: timeout", "internal error: ..."
+};
+
+struct ScanResult {
+  std::vector<eval::Finding> findings;  // sorted (eval::sort_findings), cut to ScanOptions::top
+  std::vector<FileProblem> problems;    // unparseable files, sorted by path
+  ScanStats stats;
+};
+
+// Scans `roots` (files or folders) with `model`. A root that does not exist throws Error; broken
+// files are counted in the result. Deterministic up to floating-point batching effects.
+ScanResult scan_paths(const std::vector<std::filesystem::path>& roots,
+                      const detector::ModelFile& model, const ScanOptions& options);
+
+// The finding a prediction gives for one unit, or false if none passes `threshold`: the site
+// decide() picks among the unit's sites (NO_BUG set aside, as eval's PR curve does) with its best
+// repair. `sites` are the unit's (candidate i = sites.rewrites[i]); `text` is the file's text,
+// so spans are file positions.
+bool finding_for(const detector::GraphPrediction& prediction, const parser::Sites& sites,
+                 const std::string& text, double threshold, eval::Finding& out);
+
+// The text the rewrite puts over its site's span (e.g. "b, a" for a swap of "a, b").
+std::string replacement_text(const parser::Site& site, const parser::Rewrite& rewrite);
+
+// The footer for people: files scanned and skipped (with reasons), functions, findings, time.
+std::string format_summary(const ScanResult& result);
+// The same facts as JSON (scan --format json puts them next to the findings).
+json::Value summary_to_json(const ScanResult& result);
+
+// SARIF rules: one per bug kind, with a short description.
+std::vector<eval::RuleInfo> sarif_rules();
+
+// The newest (by modification time) `runs_dir`/*/model-best.bugseek; empty if there is none.
+std::filesystem::path find_default_model(const std::filesystem::path& runs_dir);
+
+}  // namespace bugseek::scan

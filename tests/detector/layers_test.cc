@@ -1,0 +1,228 @@
+// Layer-level checks against naive loop references: segment reductions, one GNN message-passing
+// step (per relation, per edge), the GREAT edge bias, and the token each node reads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <torch/utils.h>
+
+#include "detector/batch_tensors.h"
+#include "detector/encoders.h"
+#include "detector/segment_ops.h"
+#include "common/error.h"
+#include "detector/synthetic.h"
+
+namespace bugseek::detector {
+namespace {
+
+SyntheticSpec small_spec() {
+  SyntheticSpec s;
+  s.num_nodes = 30;
+  s.num_symbols = 4;
+  s.num_sites = 5;
+  s.edges = 90;
+  s.subtoken_vocab = 200;
+  s.node_type_vocab = 50;
+  s.text_vocab = 16;
+  return s;
+}
+
+DetectorConfig small_config(ModelFamily family) {
+  DetectorConfig c = detector_preset("tiny", family);
+  c.hidden = 8;
+  c.heads = 2;
+  c.max_len = 64;
+  c.subtoken_vocab = 200;
+  c.node_type_vocab = 50;
+  c.text_vocab = 16;
+  return c;
+}
+
+TEST(SegmentOps, MaxAndSumMatchLoops) {
+  torch::manual_seed(1);
+  auto src = at::randn({12, 3});
+  auto index = at::tensor(at::ArrayRef<int64_t>({0, 2, 2, 0, 4, 4, 4, 0, 2, 2, 0, 4}));
+  auto mx = segment_max(src, index, 6);
+  auto sum = segment_sum(src, index, 6);
+  ASSERT_EQ(mx.sizes(), at::IntArrayRef({6, 3}));
+  for (int64_t s = 0; s < 6; ++s) {
+    for (int64_t d = 0; d < 3; ++d) {
+      float m = -std::numeric_limits<float>::infinity(), t = 0;
+      bool any = false;
+      for (int64_t r = 0; r < 12; ++r) {
+        if (index[r].item<int64_t>() != s) continue;
+        any = true;
+        m = std::max(m, src[r][d].item<float>());
+        t += src[r][d].item<float>();
+      }
+      EXPECT_FLOAT_EQ(mx[s][d].item<float>(), any ? m : 0.0f) << s << "," << d;
+      EXPECT_NEAR(sum[s][d].item<float>(), t, 1e-5) << s << "," << d;
+    }
+  }
+}
+
+TEST(SegmentOps, LogSoftmaxMatchesPerSegment) {
+  torch::manual_seed(2);
+  auto scores = at::randn({9}) * 30;  // large values exercise the shift
+  auto segment = at::tensor(at::ArrayRef<int64_t>({1, 1, 0, 3, 3, 3, 1, 0, 3}));
+  auto lp = segment_log_softmax(scores, segment, 4);
+  for (int64_t s = 0; s < 4; ++s) {
+    auto mask = segment == s;
+    if (mask.sum().item<int64_t>() == 0) continue;
+    auto ref = at::log_softmax(scores.masked_select(mask), 0);
+    EXPECT_TRUE(at::allclose(lp.masked_select(mask), ref, 1e-5, 1e-5)) << s;
+  }
+}
+
+// One GnnLayer step recomputed edge by edge.
+at::Tensor naive_gnn_layer(GnnLayerImpl& layer, const at::Tensor& h, const data::Batch& b) {
+  const int64_t n = h.size(0), d = h.size(1);
+  std::vector<std::vector<at::Tensor>> inbox(static_cast<size_t>(n));
+  for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
+    for (size_t e = 0; e < b.edge_src[k].size(); ++e) {
+      const int32_t u = b.edge_src[k][e], v = b.edge_dst[k][e];
+      inbox[v].push_back(at::matmul(h[u], layer.rel_weight[2 * k]) + layer.rel_bias[2 * k]);
+      inbox[u].push_back(at::matmul(h[v], layer.rel_weight[2 * k + 1]) + layer.rel_bias[2 * k + 1]);
+    }
+  }
+  auto agg = at::zeros({n, d});
+  for (int64_t v = 0; v < n; ++v) {
+    if (inbox[v].empty()) continue;
+    auto stacked = at::stack(inbox[v]);
+    switch (layer.aggregation) {
+      case Aggregation::kMax: agg[v] = std::get<0>(stacked.max(0)); break;
+      case Aggregation::kMean: agg[v] = stacked.mean(0); break;
+      case Aggregation::kSum: agg[v] = stacked.sum(0); break;
+    }
+  }
+  auto delta = at::gelu(layer.update->forward(at::cat({h, agg}, 1)));
+  return layer.norm->forward(h + delta);
+}
+
+class GnnLayerReference : public ::testing::TestWithParam<Aggregation> {};
+
+TEST_P(GnnLayerReference, MatchesPerEdgeLoop) {
+  torch::NoGradGuard no_grad;
+  DetectorConfig c = small_config(ModelFamily::kGnn);
+  c.aggregation = GetParam();
+  torch::manual_seed(3);
+  GnnLayer layer(c);
+  layer->eval();
+  const data::Batch b = synthetic_batch(small_spec(), 2, 11);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, false);
+  auto h = at::randn({b.num_nodes, c.hidden});
+  auto fast = layer->forward(h, t);
+  auto slow = naive_gnn_layer(*layer, h, b);
+  ASSERT_EQ(fast.sizes(), slow.sizes());
+  EXPECT_TRUE(at::allclose(fast, slow, 1e-5, 1e-5))
+      << "max diff " << (fast - slow).abs().max().item<float>();
+}
+
+INSTANTIATE_TEST_SUITE_P(Aggregations, GnnLayerReference,
+                         ::testing::Values(Aggregation::kMax, Aggregation::kMean,
+                                           Aggregation::kSum));
+
+TEST(GreatBias, MatchesDenseConstruction) {
+  torch::NoGradGuard no_grad;
+  const DetectorConfig c = small_config(ModelFamily::kTransformer);
+  torch::manual_seed(4);
+  GreatEncoder enc(c);
+  const data::Batch b = synthetic_batch(small_spec(), 3, 12);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, true);
+  const auto pos = first_token_positions(b);
+  const int64_t g = b.num_graphs, len = t.seq_len;
+  // present[g][i][j][r]: some edge of relation r joins token slots i -> j.
+  auto present = at::zeros({g, len, len, kNumRelations});
+  for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
+    for (size_t e = 0; e < b.edge_src[k].size(); ++e) {
+      const int32_t u = b.edge_src[k][e], v = b.edge_dst[k][e];
+      present[b.node_graph[u]][pos[u]][pos[v]][2 * k] = 1;
+      present[b.node_graph[u]][pos[v]][pos[u]][2 * k + 1] = 1;
+    }
+  }
+  for (int layer = 0; layer < c.layers; ++layer) {
+    auto expected = at::matmul(present, enc->edge_bias[layer]).permute({0, 3, 1, 2});
+    auto got = enc->attention_bias(layer, t);
+    ASSERT_EQ(got.sizes(), at::IntArrayRef({g, c.heads, len, len}));
+    for (int64_t i = 0; i < g; ++i) {
+      const int64_t count = b.token_offsets[i + 1] - b.token_offsets[i];
+      auto real = got[i].slice(2, 0, count);
+      EXPECT_TRUE(at::allclose(real, expected[i].slice(2, 0, count), 1e-6, 1e-6));
+      // Padded keys are masked out.
+      if (count < len) EXPECT_LT(got[i].slice(2, count).max().item<float>(), -1e8);
+    }
+  }
+}
+
+TEST(FirstTokenPositions, SyntaxReadsFirstTokenSymbolFirstOccurrence) {
+  // root(0) -> a(1) -> t2, t3; root -> t4; symbol 5 occurs at t3 and t4; 6 is isolated.
+  data::GraphFeatures g;
+  g.num_nodes = 7;
+  g.subtokens.assign(7 * data::kMaxSubtokens, 0);
+  g.node_types.assign(7, 0);
+  auto edge = [&](parser::EdgeKind k, int s, int d) {
+    g.edge_src[static_cast<int>(k)].push_back(s);
+    g.edge_dst[static_cast<int>(k)].push_back(d);
+  };
+  edge(parser::EdgeKind::kChild, 0, 1);
+  edge(parser::EdgeKind::kChild, 1, 2);
+  edge(parser::EdgeKind::kChild, 1, 3);
+  edge(parser::EdgeKind::kChild, 0, 4);
+  edge(parser::EdgeKind::kOccurrenceOf, 4, 5);
+  edge(parser::EdgeKind::kOccurrenceOf, 3, 5);
+  g.tokens = {2, 3, 4};
+  data::Batch b;
+  data::append_to_batch(b, g);
+  data::append_to_batch(b, g);
+  const auto pos = first_token_positions(b);
+  const std::vector<int32_t> one = {0, 0, 0, 1, 2, 1, 0};
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(pos[i], one[i]) << i;
+    EXPECT_EQ(pos[7 + i], one[i]) << 7 + i;
+  }
+}
+
+TEST(BatchTensors, ShapesAndRelations) {
+  const DetectorConfig c = small_config(ModelFamily::kTransformer);
+  const data::Batch b = synthetic_batch(small_spec(), 3, 13);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, true);
+  EXPECT_EQ(t.subtokens.sizes(), at::IntArrayRef({b.num_nodes, data::kMaxSubtokens}));
+  int64_t edges = 0;
+  for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
+    EXPECT_TRUE(at::equal(t.rel_src[2 * k], t.rel_dst[2 * k + 1]));  // reverse relation
+    edges += 2 * static_cast<int64_t>(b.edge_src[k].size());
+  }
+  EXPECT_EQ(t.all_dst.size(0), edges);
+  EXPECT_EQ(t.in_degree.sum().item<float>(), static_cast<float>(edges));
+  EXPECT_EQ(t.token_node.sizes(), t.token_mask.sizes());
+  EXPECT_EQ(t.token_mask.sum().item<int64_t>(), static_cast<int64_t>(b.tokens.size()));
+  EXPECT_EQ(t.node_slot.size(0), b.num_nodes);
+  EXPECT_EQ(t.cand_order.size(0), static_cast<int64_t>(b.cand_site.size()));
+  EXPECT_EQ(t.text_cand.size(0) + t.symbol_cand.size(0) + t.swap_cand.size(0),
+            static_cast<int64_t>(b.cand_site.size()));
+}
+
+TEST(BatchTensors, RejectsOutOfRangeIds) {
+  const DetectorConfig c = small_config(ModelFamily::kGnn);
+  data::Batch b = synthetic_batch(small_spec(), 1, 14);
+  b.subtokens[0] = c.subtoken_vocab;
+  EXPECT_THROW(to_tensors(b, c, at::kCPU, false), Error);
+  b = synthetic_batch(small_spec(), 1, 14);
+  b.edge_dst[0][0] = b.num_nodes;
+  EXPECT_THROW(to_tensors(b, c, at::kCPU, false), Error);
+}
+
+TEST(BatchTensors, TruncatesToMaxLen) {
+  DetectorConfig c = small_config(ModelFamily::kTransformer);
+  c.max_len = 5;
+  const data::Batch b = synthetic_batch(small_spec(), 2, 15);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, true);
+  EXPECT_EQ(t.seq_len, 5);
+  EXPECT_LT(t.node_slot.max().item<int64_t>(), 2 * 5);
+  EXPECT_LT(t.bias_pair.max().item<int64_t>(), 2 * 5 * 5);
+}
+
+}  // namespace
+}  // namespace bugseek::detector

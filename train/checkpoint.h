@@ -1,0 +1,37 @@
+// Resume state of a run: everything --resume needs to continue as if never stopped (config,
+// step, data cursor, timing, best score, both models' weights and optimizer moments, the metric
+// history for the report). One SectionFile "bugseek-train-state", written atomically after the
+// model files, so a kill -9 at any moment leaves the previous complete state.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace bugseek::train {
+
+constexpr uint32_t kStateFormatVersion = 1;
+constexpr const char* kStateFileName = "state.bugseek";
+
+struct Progress {
+  uint64_t step = 0;
+  uint64_t cursor = 0;          // next training-sample index (function order is seeded)
+  double elapsed_s = 0;         // training seconds over all invocations
+  double best_joint = -1;       // best validation overall accuracy so far
+  uint64_t best_step = 0;
+  int stalls = 0;               // validations since the best
+  uint64_t graphs_seen = 0;
+};
+
+struct TrainState {
+  std::string config_text;      // train config (key = value lines)
+  Progress progress;
+  std::string detector_weights, detector_optimizer;
+  std::string selector_weights, selector_optimizer;  // empty for the random selector
+  std::string history;          // metrics.jsonl-style lines the report is drawn from
+};
+
+void save_state(const std::filesystem::path& path, const TrainState& state);
+TrainState load_state(const std::filesystem::path& path);
+
+}  // namespace bugseek::train

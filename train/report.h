@@ -1,0 +1,56 @@
+// What a run remembers for its pictures: the training curves, validation results per bug kind
+// and the selector's bug-kind mix over time. Kept in the resume state (as JSON lines) so a
+// resumed run's report.html still shows the whole run. Torch-free: the trainer passes weight
+// histograms in as plain numbers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "eval/training_report.h"
+#include "parser/rewrites.h"
+#include "train/checkpoint.h"
+#include "train/validation.h"
+
+namespace bugseek::train {
+
+struct ReportHistory {
+  struct StepPoint {
+    uint64_t step;
+    double det_loss, sel_loss, joint;
+  };
+  struct ValidPoint {
+    uint64_t step;
+    double loss, no_bug, loc, repair, joint, overall;
+    std::array<double, parser::kNumBugKinds> kind_loc{}, kind_repair{}, kind_joint{};
+    std::array<int64_t, parser::kNumBugKinds> kind_count{};
+  };
+  struct MixPoint {
+    uint64_t step;
+    std::array<int64_t, parser::kNumBugKinds> planted{};
+  };
+  std::vector<StepPoint> steps;   // thinned: at most ~2000 points are kept
+  std::vector<ValidPoint> validations;
+  std::vector<MixPoint> mix;
+
+  void add_step(uint64_t step, double det_loss, double sel_loss, double joint);
+  void add_validation(uint64_t step, const ValidationResult& v);
+  void add_kind_mix(uint64_t step, const std::array<int64_t, parser::kNumBugKinds>& planted);
+
+  std::string to_text() const;  // JSON lines
+  static ReportHistory from_text(const std::string& text);
+};
+
+// Builds the report data (curves, per-kind bars, mix, the given histograms) and writes it.
+void write_run_report(const std::filesystem::path& path, const ReportHistory& history,
+                      std::vector<eval::NamedHistogram> weight_histograms,
+                      std::vector<std::pair<std::string, std::string>> facts);
+
+// `bins` equal-width bins over [min, max] of `values`.
+eval::NamedHistogram make_histogram(std::string name, const std::vector<float>& values, int bins);
+
+}  // namespace bugseek::train

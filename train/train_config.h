@@ -1,0 +1,115 @@
+// Everything `bugseek train` can be told, in one struct. Presets (tiny for CI, default for 2 CPU
+// cores, large near BugLab's sizes) fill it first; then --config FILE and flags override. The
+// field table in visit_fields() is the only list of option names: program_options binding,
+// --dump-config and the run directory's config.ini all come from it, so defaults live in one place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detector/detector.h"
+#include "selector/policy.h"
+
+namespace bugseek::train {
+
+enum class SelectorMode { kLearned, kRandom };
+
+struct TrainConfig {
+  std::string preset = "default";
+  std::string out;                  // run directory; empty = runs/<time>
+  bool resume = false;
+  std::string device = "auto";      // cpu | cuda | auto
+  int threads = 0;                  // 0 = all cores
+  uint64_t seed = 1;
+  bool doctor = true;               // run the self-checks before training
+
+  // Data.
+  std::vector<std::string> corpus;  // empty = the machine's Python standard library
+  std::string data = "runs/dataset";  // prepared dataset (made by `prepare` if missing)
+  int vocab_size = 8000;
+  uint32_t max_nodes = 1500;        // functions with larger graphs are skipped in training
+
+  // Models.
+  std::string family = "gnn";       // detector: gnn | transformer
+  int hidden = 0, layers = 0, heads = 0, max_len = 0;  // 0 = the preset's value
+  std::string aggregation = "max";
+  double dropout = 0.1;
+  std::string selector_mode = "learned";  // learned | random
+  std::string selector_family = "gnn";
+  int selector_hidden = 0, selector_layers = 0;  // 0 = the preset's value
+
+  // Optimization.
+  int functions_per_step = 8;       // clean functions per step; each adds its planted bugs
+  int bugs_per_function = 4;        // BugLab: 4
+  double selector_temperature = 1.0;
+  double selector_exploration = 0.02;
+  double lr = 1e-3;
+  double selector_lr = 1e-3;
+  int warmup_steps = 100;
+  double grad_clip = 1.0;           // global L2 norm; 0 = off
+
+  // Budget and validation.
+  uint64_t max_steps = 0;           // 0 = no limit
+  double max_time = 900;            // seconds of training in this invocation; 0 = no limit
+  int valid_every = 200;            // steps between validations
+  int valid_functions = 256;        // fixed validation sample: each clean + one planted bug
+  int patience = 10;                // validations without a new best before stopping; 0 = never
+  int log_every = 10;               // steps between progress lines
+  int keep_snapshots = 3;           // model-step<N>.bugseek files kept
+
+  detector::DetectorConfig detector_config() const;
+  detector::DetectorConfig selector_config() const;
+  selector::PolicyConfig policy() const;
+  SelectorMode mode() const;
+};
+
+// A preset's settings; throws UsageError for an unknown name.
+TrainConfig train_preset(std::string_view name);
+
+// Calls f(name, field, help) for every setting, in a stable order.
+template <typename F>
+void visit_fields(TrainConfig& c, F&& f) {
+  f("preset", c.preset, "tiny (CI, seconds) | default (2 CPU cores) | large (near BugLab)");
+  f("out", c.out, "run directory (empty = runs/<time>)");
+  f("device", c.device, "cpu | cuda | auto");
+  f("threads", c.threads, "worker threads for data and torch (0 = all cores)");
+  f("seed", c.seed, "random seed; same seed and threads, same run");
+  f("doctor", c.doctor, "run the self-checks before training (bugseek doctor)");
+  f("corpus", c.corpus, "source folders to train on (default: the Python standard library)");
+  f("data", c.data, "prepared dataset directory (prepared from --corpus if missing)");
+  f("vocab-size", c.vocab_size, "SentencePiece pieces when preparing");
+  f("max-nodes", c.max_nodes, "skip functions whose graph has more nodes");
+  f("family", c.family, "detector model: gnn | transformer");
+  f("hidden", c.hidden, "detector width (0 = preset)");
+  f("layers", c.layers, "detector layers (0 = preset)");
+  f("heads", c.heads, "transformer heads (0 = preset)");
+  f("max-len", c.max_len, "transformer tokens per function (0 = preset)");
+  f("aggregation", c.aggregation, "GNN message aggregation: max | mean | sum");
+  f("dropout", c.dropout, "dropout probability");
+  f("selector", c.selector_mode, "bug selector: learned | random (the baseline)");
+  f("selector-family", c.selector_family, "selector model: gnn | transformer");
+  f("selector-hidden", c.selector_hidden, "selector width (0 = preset)");
+  f("selector-layers", c.selector_layers, "selector layers (0 = preset)");
+  f("functions-per-step", c.functions_per_step, "clean functions per step");
+  f("bugs-per-function", c.bugs_per_function, "bugs the selector plants per function");
+  f("selector-temperature", c.selector_temperature, "softmax temperature of the selector");
+  f("selector-exploration", c.selector_exploration, "uniform share mixed into the selector");
+  f("lr", c.lr, "detector learning rate (Adam)");
+  f("selector-lr", c.selector_lr, "selector learning rate (Adam)");
+  f("warmup-steps", c.warmup_steps, "linear learning-rate warm-up, in steps");
+  f("grad-clip", c.grad_clip, "gradient L2 norm clip (0 = off)");
+  f("max-steps", c.max_steps, "stop at this step (0 = no limit)");
+  f("max-time", c.max_time, "seconds to train in this invocation (0 = no limit)");
+  f("valid-every", c.valid_every, "steps between validations");
+  f("valid-functions", c.valid_functions, "functions in the fixed validation sample");
+  f("patience", c.patience, "validations without a new best before stopping (0 = never)");
+  f("log-every", c.log_every, "steps between progress lines");
+  f("keep-snapshots", c.keep_snapshots, "model snapshots kept besides latest and best");
+}
+
+// "key = value" lines for every field (a list repeats its key), readable by --config.
+std::string config_to_text(const TrainConfig& config);
+
+}  // namespace bugseek::train

@@ -1,0 +1,634 @@
+#include "train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/error.h"
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "data/dataset.h"
+#include "data/featurize.h"
+#include "data/node_vocab.h"
+#include "data/prepare.h"
+#include "data/producer.h"
+#include "data/sample.h"
+#include "data/vocab.h"
+#include "detector/model_file.h"
+#include "detector/torch_api.h"
+#include "parser/language.h"
+#include "selector/policy.h"
+#include "train/checkpoint.h"
+#include "train/report.h"
+#include "train/signals.h"
+#include "train/validation.h"
+
+namespace bugseek::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int32_t kMaxNodesPerBatch = 12000;
+
+// Plants exactly the rewrite it is given: the choice was made before, by the policy.
+class FixedChoice : public data::BugSelector {
+ public:
+  explicit FixedChoice(int32_t index) : index_(index) {}
+  int32_t choose(const data::CleanFunction&, data::Rng&) override { return index_; }
+
+ private:
+  int32_t index_;
+};
+
+uint64_t mix_seed(uint64_t a, uint64_t b) {
+  uint64_t x = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  return x;
+}
+
+// Runs body(i, worker) for i in [0, n) on `threads` threads.
+template <typename F>
+void parallel_for(size_t n, int threads, F&& body) {
+  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(n)));
+  if (workers == 1) {
+    for (size_t i = 0; i < n; ++i) body(i, 0);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      try {
+        for (size_t i = next++; i < n; i = next++) body(i, w);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+std::string now_stamp() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return buf;
+}
+
+std::string save_optimizer(torch::optim::Optimizer& optimizer) {
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+
+void load_optimizer(torch::optim::Optimizer& optimizer, const std::string& bytes,
+                    const torch::Device& device) {
+  if (bytes.empty()) return;
+  std::istringstream in(bytes);
+  torch::serialize::InputArchive archive;
+  archive.load_from(in, device);
+  optimizer.load(archive);
+}
+
+void set_lr(torch::optim::Adam& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
+}
+
+double clip_gradients(detector::Detector& model, double max_norm) {
+  auto params = detector::parameters(model);
+  if (max_norm <= 0) return 0;
+  return torch::nn::utils::clip_grad_norm_(params, max_norm);
+}
+
+struct StepNumbers {
+  detector::LossOutput det;
+  double selector_loss = 0;
+  int graphs = 0;
+  std::array<int64_t, parser::kNumBugKinds> planted{};
+};
+
+class Trainer {
+ public:
+  explicit Trainer(TrainConfig config) : config_(std::move(config)) {}
+  TrainResult run();
+
+ private:
+  void open_run_dir();
+  void load_data();
+  void build_models();
+  void restore();
+  StepNumbers train_step();
+  void validate_and_checkpoint(bool final_save);
+  void save_checkpoint(bool is_best);
+  void log_step(const StepNumbers& numbers, double graphs_per_s);
+  void append_metrics(json::Value record);
+
+  TrainConfig config_;
+  fs::path run_dir_;
+  int threads_ = 1;
+  const parser::Language* language_ = nullptr;
+  std::unique_ptr<data::Vocabulary> vocab_;
+  std::vector<data::FunctionRecord> train_functions_;
+  std::vector<data::FunctionRecord> valid_functions_;
+  std::vector<std::unique_ptr<data::Featurizer>> featurizers_;
+  std::vector<LabeledGraph> valid_set_;
+
+  std::unique_ptr<detector::Detector> detector_;
+  std::unique_ptr<detector::Detector> selector_;  // null for the random baseline
+  std::unique_ptr<torch::optim::Adam> detector_optim_;
+  std::unique_ptr<torch::optim::Adam> selector_optim_;
+
+  Progress progress_;
+  ReportHistory history_;
+  std::chrono::steady_clock::time_point invocation_start_;
+  double elapsed_at_start_ = 0;
+};
+
+void Trainer::open_run_dir() {
+  if (config_.out.empty()) config_.out = "runs/" + now_stamp();
+  run_dir_ = config_.out;
+  fs::create_directories(run_dir_);
+  if (!config_.resume) write_file_atomic(run_dir_ / "config.ini", config_to_text(config_));
+  log_info("train", "run directory ", run_dir_.string());
+}
+
+void Trainer::load_data() {
+  fs::path data_dir = config_.data;
+  if (!fs::exists(data_dir / data::kManifestName)) {
+    log_info("train", "no dataset in ", data_dir.string(), ": preparing it first");
+    data::PrepareConfig prepare;
+    prepare.corpus = config_.corpus;
+    prepare.out = data_dir.string();
+    prepare.threads = threads_;
+    prepare.vocab.vocab_size = config_.vocab_size;
+    prepare.vocab.threads = threads_;
+    prepare.vocab.seed = config_.seed;
+    data::PrepareSummary summary = data::prepare_dataset(prepare);
+    std::fprintf(stderr, "%s", summary.format_table().c_str());
+  }
+  data::Manifest manifest = data::read_manifest(data_dir);
+  vocab_ = std::make_unique<data::Vocabulary>(
+      data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
+  train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
+  valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
+  if (train_functions_.empty()) {
+    throw Error("dataset " + data_dir.string() + " has no training functions");
+  }
+  language_ = parser::find_language(train_functions_.front().language);
+  if (language_ == nullptr) throw Error("dataset language is not compiled into this bugseek");
+  for (int t = 0; t < threads_; ++t) {
+    featurizers_.push_back(std::make_unique<data::Featurizer>(*vocab_, *language_));
+  }
+  valid_set_ = make_validation_set(valid_functions_, config_.valid_functions, config_.seed,
+                                   config_.max_nodes, *featurizers_[0]);
+  log_info("train", train_functions_.size(), " training functions, ", valid_functions_.size(),
+           " validation functions (", valid_set_.size(), " validation graphs)");
+}
+
+void Trainer::build_models() {
+  auto device = detector::device_from_name(config_.device);
+  auto det_config = config_.detector_config();
+  det_config.subtoken_vocab = vocab_->size();
+  det_config.node_type_vocab = featurizers_[0]->node_type_vocab_size();
+  det_config.text_vocab = data::text_vocab_size();
+  detector_ = std::make_unique<detector::Detector>(det_config, config_.seed, device);
+  detector_optim_ = std::make_unique<torch::optim::Adam>(detector::parameters(*detector_),
+                                                         torch::optim::AdamOptions(config_.lr));
+  if (config_.mode() == SelectorMode::kLearned) {
+    auto sel_config = config_.selector_config();
+    sel_config.subtoken_vocab = det_config.subtoken_vocab;
+    sel_config.node_type_vocab = det_config.node_type_vocab;
+    sel_config.text_vocab = det_config.text_vocab;
+    selector_ = std::make_unique<detector::Detector>(sel_config, mix_seed(config_.seed, 7), device);
+    selector_optim_ = std::make_unique<torch::optim::Adam>(
+        detector::parameters(*selector_), torch::optim::AdamOptions(config_.selector_lr));
+  }
+  log_info("train", "detector: ", detector::family_name(det_config.family), " hidden ",
+           det_config.hidden, " layers ", det_config.layers, " (", detector_->num_parameters(),
+           " parameters) on ", detector_->device_name(), "; selector: ",
+           selector_ ? "learned (" + std::to_string(selector_->num_parameters()) + " parameters)"
+                     : std::string("random"));
+}
+
+void Trainer::restore() {
+  fs::path path = run_dir_ / kStateFileName;
+  if (!config_.resume) {
+    if (fs::exists(path)) {
+      throw UsageError(run_dir_.string() + " already holds a run; use --resume or another --out");
+    }
+    return;
+  }
+  if (!fs::exists(path)) throw UsageError("nothing to resume: " + path.string() + " is missing");
+  TrainState state = load_state(path);
+  progress_ = state.progress;
+  detector_->load_weights(state.detector_weights);
+  load_optimizer(*detector_optim_, state.detector_optimizer, detector::device_of(*detector_));
+  if (selector_) {
+    if (state.selector_weights.empty()) throw Error("the run to resume used the random selector");
+    selector_->load_weights(state.selector_weights);
+    load_optimizer(*selector_optim_, state.selector_optimizer, detector::device_of(*selector_));
+  }
+  history_ = ReportHistory::from_text(state.history);
+  log_info("train", "resumed at step ", progress_.step, " (", format_duration(progress_.elapsed_s),
+           " trained so far)");
+}
+
+StepNumbers Trainer::train_step() {
+  const uint64_t step = progress_.step;
+  const auto n = static_cast<size_t>(config_.functions_per_step);
+  const selector::PolicyConfig policy = config_.policy();
+  StepNumbers numbers;
+
+  // 1. Clean functions of this step (seeded order over epochs) and their clean graphs.
+  std::vector<const data::FunctionRecord*> records(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t index = data::BatchProducer::function_index(progress_.cursor + i,
+                                                         train_functions_.size(), config_.seed, true);
+    records[i] = &train_functions_[index];
+  }
+  data::SampleOptions clean_options;
+  clean_options.buggy_fraction = 0;
+  clean_options.max_nodes = config_.max_nodes;
+  std::vector<data::Sample> clean(n);
+  parallel_for(n, threads_, [&](size_t i, int w) {
+    data::Rng rng(mix_seed(config_.seed, progress_.cursor + i));
+    clean[i] = data::make_sample(*records[i], clean_options, *featurizers_[w], nullptr, rng);
+  });
+  std::vector<size_t> usable;
+  for (size_t i = 0; i < n; ++i) {
+    if (clean[i].status == data::SampleStatus::kClean && !clean[i].features.cand_site.empty()) {
+      usable.push_back(i);
+    }
+  }
+
+  // 2. The selector's distribution over each function's rewrites, and the bugs it draws.
+  std::vector<std::vector<int>> chosen(n);
+  std::vector<std::vector<double>> log_scores(n);
+  if (selector_ && !usable.empty()) {
+    std::vector<const data::GraphFeatures*> graphs;
+    for (size_t i : usable) graphs.push_back(&clean[i].features);
+    size_t u = 0;
+    for (const data::Batch& batch : pack_batches(graphs, kMaxNodesPerBatch)) {
+      auto predictions = selector_->predict(batch, 0);
+      for (auto& prediction : predictions) {
+        const size_t i = usable[u++];
+        std::vector<float> scores(clean[i].features.cand_site.size(), -1e9f);
+        for (const auto& p : prediction.proposals) {
+          scores[p.candidate] = std::log(std::max(p.probability, 1e-30f));
+        }
+        log_scores[i].assign(scores.begin(), scores.end());
+      }
+    }
+  }
+  for (size_t i : usable) {
+    const auto num_rewrites = static_cast<int>(clean[i].features.cand_site.size());
+    std::vector<float> scores(log_scores[i].begin(), log_scores[i].end());
+    data::Rng rng(mix_seed(mix_seed(config_.seed, progress_.cursor + i), 1));
+    chosen[i] = selector::sample_rewrites(
+        selector::rewrite_distribution(scores, num_rewrites, policy), policy, rng);
+  }
+
+  // 3. Plant the chosen bugs (re-parse, find the repairing rewrite, featurize).
+  struct Job {
+    size_t function;
+    int rewrite;
+  };
+  std::vector<Job> jobs;
+  for (size_t i : usable) {
+    for (int r : chosen[i]) jobs.push_back({i, r});
+  }
+  data::SampleOptions bug_options = clean_options;
+  bug_options.buggy_fraction = 1;
+  bug_options.plant_attempts = 1;
+  std::vector<data::Sample> buggy(jobs.size());
+  parallel_for(jobs.size(), threads_, [&](size_t j, int w) {
+    FixedChoice choice(jobs[j].rewrite);
+    data::Rng rng(mix_seed(mix_seed(config_.seed, progress_.cursor + jobs[j].function), j + 2));
+    buggy[j] = data::make_sample(*records[jobs[j].function], bug_options, *featurizers_[w],
+                                 &choice, rng);
+  });
+
+  // 4. Detector step on the clean functions and their buggy versions.
+  data::Batch batch;
+  std::vector<int> graph_of_job(jobs.size(), -1);
+  for (size_t i : usable) data::append_to_batch(batch, clean[i].features);
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    if (buggy[j].status != data::SampleStatus::kBuggy) continue;
+    graph_of_job[j] = batch.num_graphs;
+    data::append_to_batch(batch, buggy[j].features);
+    numbers.planted[static_cast<int>(buggy[j].kind)] += 1;
+  }
+  progress_.cursor += n;
+  if (batch.num_graphs == 0) return numbers;
+
+  const double lr_scale =
+      config_.warmup_steps > 0 ? std::min(1.0, double(step + 1) / config_.warmup_steps) : 1.0;
+  torch::manual_seed(mix_seed(config_.seed, step));  // dropout depends on the step alone
+  detector_->set_training(true);
+  set_lr(*detector_optim_, config_.lr * lr_scale);
+  detector_optim_->zero_grad();
+  detector::ForwardOutput out = detector::forward(*detector_, batch);
+  out.loss.backward();
+  clip_gradients(*detector_, config_.grad_clip);
+  detector_optim_->step();
+  numbers.det = out.metrics;
+  numbers.graphs = batch.num_graphs;
+
+  // 5. Selector step: for each function, classify the bug the detector found hardest.
+  if (selector_) {
+    std::vector<data::GraphFeatures> targets;
+    for (size_t i : usable) {
+      std::vector<float> logp;
+      std::vector<int> rewrites;
+      for (size_t j = 0; j < jobs.size(); ++j) {
+        if (jobs[j].function != i || graph_of_job[j] < 0) continue;
+        logp.push_back(out.metrics.log_prob_correct[graph_of_job[j]]);
+        rewrites.push_back(jobs[j].rewrite);
+      }
+      const int hard = selector::hardest(logp);
+      if (hard < 0) continue;
+      data::GraphFeatures target = clean[i].features;
+      target.target_cand = rewrites[hard];
+      target.target_site = target.cand_site[rewrites[hard]];
+      targets.push_back(std::move(target));
+    }
+    if (!targets.empty()) {
+      data::Batch selector_batch;
+      for (const auto& t : targets) data::append_to_batch(selector_batch, t);
+      selector_->set_training(true);
+      set_lr(*selector_optim_, config_.selector_lr * lr_scale);
+      selector_optim_->zero_grad();
+      detector::ForwardOutput sel = detector::forward(*selector_, selector_batch);
+      sel.loss.backward();
+      clip_gradients(*selector_, config_.grad_clip);
+      selector_optim_->step();
+      numbers.selector_loss = sel.metrics.loss;
+    }
+  }
+  return numbers;
+}
+
+void Trainer::append_metrics(json::Value record) {
+  std::ofstream out(run_dir_ / "metrics.jsonl", std::ios::app);
+  out << json::dump(record) << "\n";
+}
+
+void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
+  const double elapsed = progress_.elapsed_s;
+  std::string left;
+  if (config_.max_time > 0) {
+    double used = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                 invocation_start_).count();
+    left = " (left " + format_duration(config_.max_time - used) + ")";
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "step %llu | det.loss %.3f sel.loss %.3f | loc %.2f rep %.2f joint %.2f | "
+                "%.0f graphs/s | lr %.1e | %s%s",
+                static_cast<unsigned long long>(progress_.step), s.det.loss, s.selector_loss,
+                s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, graphs_per_s,
+                config_.lr * std::min(1.0, double(progress_.step) / std::max(1, config_.warmup_steps)),
+                format_duration(elapsed).c_str(), left.c_str());
+  log_info("train", line);
+}
+
+void Trainer::save_checkpoint(bool is_best) {
+  detector::ModelFile model;
+  model.config = detector_->config();
+  model.vocab_model = vocab_->bytes();
+  model.language = language_->name;
+  model.grammar_version = language_->grammar_version;
+  model.weights = detector_->save_weights();
+  model.info["step"] = std::to_string(progress_.step);
+  model.info["selector"] = config_.selector_mode;
+  model.info["run_dir"] = run_dir_.string();
+  model.info["best_valid_joint"] = std::to_string(progress_.best_joint);
+  model.info["trained_seconds"] = std::to_string(progress_.elapsed_s);
+  detector::save_model_file(run_dir_ / "model-latest.bugseek", model);
+  if (is_best) detector::save_model_file(run_dir_ / "model-best.bugseek", model);
+  if (config_.keep_snapshots > 0) {
+    detector::save_model_file(run_dir_ / ("model-step" + std::to_string(progress_.step) + ".bugseek"),
+                              model);
+    std::vector<fs::path> snapshots;
+    for (const auto& e : fs::directory_iterator(run_dir_)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind("model-step", 0) == 0 && e.path().extension() == ".bugseek") {
+        snapshots.push_back(e.path());
+      }
+    }
+    std::sort(snapshots.begin(), snapshots.end(), [](const fs::path& a, const fs::path& b) {
+      auto num = [](const fs::path& p) { return std::stoull(p.stem().string().substr(10)); };
+      return num(a) < num(b);
+    });
+    while (snapshots.size() > static_cast<size_t>(config_.keep_snapshots)) {
+      fs::remove(snapshots.front());
+      snapshots.erase(snapshots.begin());
+    }
+  }
+
+  TrainState state;
+  state.config_text = config_to_text(config_);
+  state.progress = progress_;
+  state.detector_weights = model.weights;
+  state.detector_optimizer = save_optimizer(*detector_optim_);
+  if (selector_) {
+    state.selector_weights = selector_->save_weights();
+    state.selector_optimizer = save_optimizer(*selector_optim_);
+  }
+  state.history = history_.to_text();
+  save_state(run_dir_ / kStateFileName, state);
+}
+
+void Trainer::validate_and_checkpoint(bool final_save) {
+  ValidationResult v = validate(*detector_, valid_set_, kMaxNodesPerBatch);
+  const double score = v.overall_acc;
+  const bool is_best = score > progress_.best_joint;
+  if (is_best) {
+    progress_.best_joint = score;
+    progress_.best_step = progress_.step;
+    progress_.stalls = 0;
+  } else {
+    ++progress_.stalls;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "step %llu | val.loss %.3f | no-bug %.2f loc %.2f rep %.2f joint %.2f | "
+                "overall %.3f | %s",
+                static_cast<unsigned long long>(progress_.step), v.loss, v.no_bug_acc, v.loc_acc,
+                v.repair_acc, v.joint_acc, score,
+                is_best ? "new best"
+                        : ("stalled " + std::to_string(progress_.stalls) + "/" +
+                           std::to_string(config_.patience))
+                              .c_str());
+  log_info("valid", line);
+
+  json::Value record = json::Value::object();
+  record.set("type", "valid");
+  record.set("step", progress_.step);
+  record.set("loss", v.loss);
+  record.set("no_bug_acc", v.no_bug_acc);
+  record.set("loc_acc", v.loc_acc);
+  record.set("repair_acc", v.repair_acc);
+  record.set("joint_acc", v.joint_acc);
+  record.set("overall_acc", v.overall_acc);
+  json::Value kinds = json::Value::object();
+  for (int k = 0; k < parser::kNumBugKinds; ++k) {
+    const KindCounts& c = v.by_kind[k];
+    if (c.buggy == 0) continue;
+    json::Value kind = json::Value::object();
+    kind.set("buggy", c.buggy);
+    kind.set("loc_acc", double(c.localized) / c.buggy);
+    kind.set("repair_acc", double(c.repaired_at_true) / c.buggy);
+    kind.set("joint_acc", double(c.joint) / c.buggy);
+    kinds.set(parser::bug_kind_name(static_cast<parser::BugKind>(k)), std::move(kind));
+  }
+  record.set("by_kind", std::move(kinds));
+  append_metrics(record);
+  history_.add_validation(progress_.step, v);
+  save_checkpoint(is_best);
+  std::vector<eval::NamedHistogram> histograms;
+  for (const auto& [name, tensor] : detector::named_parameters(*detector_)) {
+    if (tensor.dim() < 2) continue;  // biases and norms say little; weight matrices per layer
+    torch::Tensor flat = tensor.detach().to(torch::kCPU, torch::kFloat).contiguous().view({-1});
+    std::vector<float> values(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
+    histograms.push_back(make_histogram(name, values, 30));
+  }
+  std::vector<std::pair<std::string, std::string>> facts = {
+      {"run", run_dir_.string()},
+      {"step", std::to_string(progress_.step)},
+      {"trained", format_duration(progress_.elapsed_s)},
+      {"detector", std::string(detector::family_name(detector_->config().family)) + ", hidden " +
+                       std::to_string(detector_->config().hidden) + ", " +
+                       std::to_string(detector_->config().layers) + " layers"},
+      {"selector", config_.selector_mode},
+      {"best overall validation accuracy", std::to_string(progress_.best_joint) + " at step " +
+                                               std::to_string(progress_.best_step)},
+  };
+  write_run_report(run_dir_ / "report.html", history_, std::move(histograms), std::move(facts));
+  (void)final_save;
+}
+
+TrainResult Trainer::run() {
+  invocation_start_ = std::chrono::steady_clock::now();
+  threads_ = config_.threads > 0 ? config_.threads
+                                 : std::max(1u, std::thread::hardware_concurrency());
+  detector::set_num_threads(threads_);
+  config_.mode();  // validate early
+  open_run_dir();
+  load_data();
+  build_models();
+  restore();
+  elapsed_at_start_ = progress_.elapsed_s;
+  install_stop_handlers();
+
+  TrainResult result;
+  result.run_dir = run_dir_.string();
+  auto window_start = std::chrono::steady_clock::now();
+  int64_t window_graphs = 0;
+  bool stopped_early = false;
+  std::array<int64_t, parser::kNumBugKinds> kind_window{};
+  while (true) {
+    if (stop_signal() != 0) break;
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                      invocation_start_).count();
+    if (config_.max_time > 0 && used >= config_.max_time) break;
+    if (config_.max_steps > 0 && progress_.step >= config_.max_steps) break;
+
+    StepNumbers numbers = train_step();
+    ++progress_.step;
+    progress_.graphs_seen += numbers.graphs;
+    progress_.elapsed_s = elapsed_at_start_ + std::chrono::duration<double>(
+                                                  std::chrono::steady_clock::now() -
+                                                  invocation_start_).count();
+    window_graphs += numbers.graphs;
+    for (int k = 0; k < parser::kNumBugKinds; ++k) kind_window[k] += numbers.planted[k];
+    history_.add_step(progress_.step, numbers.det.loss, numbers.selector_loss, numbers.det.joint_acc);
+
+    if (progress_.step % config_.log_every == 0) {
+      double window_s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                      window_start).count();
+      log_step(numbers, window_graphs / std::max(window_s, 1e-9));
+      json::Value record = json::Value::object();
+      record.set("type", "train");
+      record.set("step", progress_.step);
+      record.set("det_loss", numbers.det.loss);
+      record.set("sel_loss", numbers.selector_loss);
+      record.set("loc_acc", numbers.det.loc_acc);
+      record.set("repair_acc", numbers.det.repair_acc);
+      record.set("joint_acc", numbers.det.joint_acc);
+      record.set("graphs_per_s", window_graphs / std::max(window_s, 1e-9));
+      record.set("elapsed_s", progress_.elapsed_s);
+      append_metrics(record);
+      history_.add_kind_mix(progress_.step, kind_window);
+      kind_window.fill(0);
+      window_start = std::chrono::steady_clock::now();
+      window_graphs = 0;
+    }
+    if (progress_.step % config_.valid_every == 0) {
+      validate_and_checkpoint(false);
+      if (config_.patience > 0 && progress_.stalls >= config_.patience) {
+        log_info("train", "validation stalled ", progress_.stalls, " times: stopping");
+        stopped_early = true;
+        break;
+      }
+    }
+  }
+  if (!stopped_early && (progress_.step % config_.valid_every != 0 || progress_.step == 0)) {
+    validate_and_checkpoint(true);
+  }
+  result.step = progress_.step;
+  result.best_joint = progress_.best_joint;
+  result.best_model = (run_dir_ / "model-best.bugseek").string();
+  if (stop_signal() != 0) {
+    log_info("train", "interrupted: state saved at step ", progress_.step,
+             "; continue with --resume --out ", run_dir_.string());
+    result.exit_code = 128 + stop_signal();
+  } else {
+    log_info("train", "done at step ", progress_.step, "; best model ", result.best_model,
+             "; continue with: bugseek train --resume --out ", run_dir_.string(), " --max-time N");
+  }
+  return result;
+}
+
+}  // namespace
+
+TrainResult run_training(TrainConfig config) { return Trainer(std::move(config)).run(); }
+
+std::string find_resume_dir(const std::string& out) {
+  if (!out.empty()) return out;
+  fs::path newest;
+  fs::file_time_type newest_time;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("runs", ec)) {
+    fs::path state = e.path() / kStateFileName;
+    if (!fs::exists(state)) continue;
+    auto t = fs::last_write_time(state);
+    if (newest.empty() || t > newest_time) {
+      newest = e.path();
+      newest_time = t;
+    }
+  }
+  if (newest.empty()) throw UsageError("--resume: no run with a checkpoint under runs/; give --out RUN_DIR");
+  return newest.string();
+}
+
+}  // namespace bugseek::train
