@@ -20,10 +20,10 @@ namespace {
 
 struct ParseCommandConfig {
   std::string file;
-  std::string function;     // empty = every unit
+  std::string function;  // empty = every unit
   std::string format = "sexp";
-  std::string edges;        // comma-separated edge kinds; empty = all
-  std::string language;     // empty = from the file extension
+  std::string edges;     // comma-separated edge kinds; empty = all
+  std::string language;  // empty = from the file extension
   bool summary = false;
   parser::ParseOptions parse;
 };
@@ -48,7 +48,8 @@ uint32_t parse_edge_mask(const std::string& list) {
     if (!kind) {
       std::string known;
       for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
-        known += (k ? ", " : "") + std::string(parser::edge_kind_name(static_cast<parser::EdgeKind>(k)));
+        known +=
+            (k ? ", " : "") + std::string(parser::edge_kind_name(static_cast<parser::EdgeKind>(k)));
       }
       throw UsageError("unknown edge kind '" + name + "' (known: " + known + ")");
     }
@@ -114,7 +115,8 @@ int run_parse(int argc, char** argv) {
   const uint32_t mask = parse_edge_mask(cfg.edges);
 
   const parser::Language& language = pick_language(cfg);
-  parser::ParsedFile file = parser::parse_source(read_file(cfg.file), language, cfg.file, cfg.parse);
+  parser::ParsedFile file =
+      parser::parse_source(read_file(cfg.file), language, cfg.file, cfg.parse);
   if (!file.ok()) throw_error("parse", cfg.file, file.problem);
   if (file.has_syntax_errors()) {
     log_warn("parse", cfg.file, ": ", file.error_nodes, " ERROR and ", file.missing_nodes,

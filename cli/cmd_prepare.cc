@@ -53,6 +53,8 @@ po::options_description prepare_options_group(data::PrepareConfig& cfg) {
       "SentencePiece pieces, pad (id 0) and unknown (id 1) included; smaller on small corpora")(
       "vocab-type", po::value(&cfg.vocab.model_type)->default_value(cfg.vocab.model_type),
       "SentencePiece model: unigram or bpe")(
+      "vocab-threads", po::value(&cfg.vocab.threads)->default_value(cfg.vocab.threads),
+      "SentencePiece training threads (1 = the same model whatever --threads is)")(
       "vocab-max-lines", po::value(&cfg.vocab.max_sentences)->default_value(cfg.vocab.max_sentences),
       "training-split lines (labels of one function) sampled for the vocabulary (0 = all)")(
       "shard-functions", po::value(&cfg.shard_functions)->default_value(cfg.shard_functions),

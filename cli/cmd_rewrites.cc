@@ -60,8 +60,8 @@ int run_rewrites(int argc, char** argv) {
   if (!language) language = &parser::languages().front();
   parser::ParsedFile file = parser::parse_source(read_file(cfg.file), *language, cfg.file);
   if (!file.ok()) {
-    throw_error("rewrites", cfg.file, std::string("cannot parse: ") +
-                                          parser::parse_status_name(file.status));
+    throw_error("rewrites", cfg.file,
+                std::string("cannot parse: ") + parser::parse_status_name(file.status));
   }
 
   int listed = 0;

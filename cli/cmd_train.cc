@@ -1,12 +1,9 @@
 // `bugseek train`: settings from a preset, then --config FILE (or the resumed run's config.ini),
 // then flags; one library call: train::run_training.
-#include <iostream>
 #include <string>
-#include <type_traits>
 
 #include "cli/commands.h"
-#include "cli/options.h"
-#include "common/error.h"
+#include "cli/train_options.h"
 #include "train/trainer.h"
 
 namespace bugseek::cli {
@@ -23,98 +20,12 @@ const char* kUsage =
     "(the newest run under runs/ unless --out is given), e.g. --resume --max-time 1800.\n"
     "Settings: preset < --config FILE < flags. --dump-config prints the effective settings.";
 
-// Adds one option per TrainConfig field, bound to the field, with the field's value as default.
-po::options_description train_options(train::TrainConfig& cfg) {
-  po::options_description group("Training (defaults shown are the chosen preset's)");
-  train::visit_fields(cfg, [&group](const char* name, auto& field, const char* help) {
-    using T = std::decay_t<decltype(field)>;
-    if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-      group.add_options()(name, po::value(&field)->composing(), help);
-    } else {
-      group.add_options()(name, po::value(&field)->default_value(field), help);
-    }
-  });
-  return group;
-}
-
-// Settings that decide where the others come from, read before everything else.
-struct Early {
-  std::string preset, config, out;
-  bool resume = false;
-};
-
-Early early_options(int argc, char** argv) {
-  Early e;
-  po::options_description d;
-  d.add_options()("preset", po::value(&e.preset))("config", po::value(&e.config))(
-      "out", po::value(&e.out))("resume", po::bool_switch(&e.resume));
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(d).allow_unregistered().run(), vm);
-    po::notify(vm);
-  } catch (const po::error& err) {
-    throw UsageError(std::string(err.what()) + " (see --help)");
-  }
-  return e;
-}
-
-std::string preset_in_file(const std::string& path) {
-  std::string preset;
-  po::options_description d;
-  d.add_options()("preset", po::value(&preset));
-  po::variables_map vm;
-  po::store(po::parse_config_file<char>(path.c_str(), d, /*allow_unregistered=*/true), vm);
-  po::notify(vm);
-  return preset;
-}
-
 }  // namespace
 
 int run_train(int argc, char** argv) {
-  Early early = early_options(argc, argv);
-  std::vector<std::string> config_files;
-  if (!early.config.empty()) config_files.push_back(early.config);
-  if (early.resume) {
-    early.out = train::find_resume_dir(early.out);
-    config_files.push_back(early.out + "/config.ini");
-  }
-  std::string preset = early.preset;
-  try {
-    for (const auto& file : config_files) {
-      if (preset.empty()) preset = preset_in_file(file);
-    }
-  } catch (const po::error& err) {
-    throw UsageError(std::string(err.what()));
-  }
-  train::TrainConfig cfg = train::train_preset(preset.empty() ? "default" : preset);
-
-  GeneralOptions general;
-  po::options_description visible("General");
-  visible.add_options()("help,h", "show this help and exit")(
-      "verbose,v", po::bool_switch(&general.verbose), "more log lines on stderr")(
-      "quiet,q", po::bool_switch(&general.quiet), "only warnings and errors on stderr")(
-      "config", po::value<std::string>(), "INI file of settings (key = value, names as flags)")(
-      "resume", po::bool_switch(&cfg.resume), "continue the run in --out (or the newest run)")(
-      "dump-config", "print the effective settings and exit");
-  visible.add(train_options(cfg));
-  po::variables_map vm;
-  if (!parse_command_line(argc, argv, kUsage, visible, {}, {}, vm, general)) return 0;
-  try {
-    for (const auto& file : config_files) {
-      po::store(po::parse_config_file<char>(file.c_str(), visible), vm);
-    }
-    po::notify(vm);
-  } catch (const po::error& err) {
-    throw UsageError(std::string(err.what()));
-  }
-  if (early.resume) cfg.out = early.out;
-  cfg.mode();  // reject a bad --selector before any work
-  if (vm.count("dump-config")) {
-    std::cout << train::config_to_text(cfg);
-    return 0;
-  }
-  train::TrainResult result = train::run_training(cfg);
-  return result.exit_code;
+  std::optional<train::TrainConfig> cfg = train_config_from_args(argc, argv, kUsage);
+  if (!cfg) return 0;
+  return train::run_training(*cfg).exit_code;
 }
 
 }  // namespace bugseek::cli

@@ -33,7 +33,10 @@ const Command kCommands[] = {
     {"rewrites", "list the bug sites and rewrites of a source file", bugseek::cli::run_rewrites},
     {"prepare", "build a dataset: function shards, splits, vocabulary", bugseek::cli::run_prepare},
     {"train", "train a detector against a bug selector (BugLab's loop)", bugseek::cli::run_train},
+    {"doctor", "run the pipeline's self-checks", bugseek::cli::run_doctor},
     {"inspect", "show what a model file holds", bugseek::cli::run_inspect},
+    {"eval", "measure a model on planted (synthetic) or real bugs", bugseek::cli::run_eval},
+    {"scan", "look for bugs in files and folders with a trained model", bugseek::cli::run_scan},
     {"version", "print the version", run_version},
     {"help", "list the commands", run_help},
 };

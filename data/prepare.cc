@@ -261,9 +261,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
     summary.vocab_sentences = sentences.size();
     log_info("prepare", "training a ", config.vocab.model_type, " vocabulary of ",
              config.vocab.vocab_size, " pieces on ", sentences.size(), " lines");
-    VocabTrainOptions vopts = config.vocab;
-    vopts.threads = config.threads;
-    const std::string model = train_vocabulary(sentences, vopts);
+    const std::string model = train_vocabulary(sentences, config.vocab);
     summary.vocab_size = Vocabulary::from_bytes(model).size();
     manifest.vocab_file = "vocab.model";
     manifest.vocab_bytes = model.size();

@@ -58,7 +58,12 @@ Sample make_sample(const FunctionRecord& record, const SampleOptions& options,
       for (int attempt = 0; attempt < options.plant_attempts; ++attempt) {
         const int32_t index = selector->choose(view, rng);
         if (index < 0 || static_cast<size_t>(index) >= clean.sites.rewrites.size()) break;
-        if (plant(clean, index, options, featurizer, sample)) return sample;
+        try {
+          if (plant(clean, index, options, featurizer, sample)) return sample;
+        } catch (const std::exception& e) {
+          log_debug("sample", record.file, ": ", record.name, ": planting rewrite ", index, ": ",
+                    e.what());
+        }
         sample.status = SampleStatus::kCleanFallback;
       }
       if (sample.status == SampleStatus::kCleanFallback) {

@@ -120,6 +120,7 @@ std::string train_vocabulary(const std::vector<std::string>& sentences,
 }
 
 Vocabulary Vocabulary::from_bytes(std::string model_bytes) {
+  sentencepiece::logging::SetMinLogLevel(1);  // no "precompiled_charsmap is empty" lines
   auto sp = std::make_shared<sentencepiece::SentencePieceProcessor>();
   const auto status = sp->LoadFromSerializedProto(model_bytes);
   if (!status.ok()) {

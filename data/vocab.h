@@ -26,7 +26,7 @@ std::string_view truncate_label(std::string_view label);
 struct VocabTrainOptions {
   int vocab_size = 8000;            // pieces, pad and unknown included (a soft limit on small data)
   std::string model_type = "unigram";  // "unigram" or "bpe"
-  int threads = 1;
+  int threads = 1;  // trainer threads; more is faster, but the model then depends on the count
   uint64_t max_sentences = 1'000'000;  // sentences sampled for training (0 = all)
   uint64_t seed = 1;
 };

@@ -47,9 +47,10 @@ HeadsImpl::HeadsImpl(const DetectorConfig& c) {
   repair_query = register_module("repair_query", Linear(h, h));
   text_embedding = register_module("text_embedding", torch::nn::Embedding(c.text_vocab, h));
   text_bias = register_module("text_bias", torch::nn::Embedding(c.text_vocab, 1));
-  symbol_key = register_module("symbol_key", Linear(h, h));
+  // No biases where every candidate of a softmax shares them: they would get no gradient.
+  symbol_key = register_module("symbol_key", Linear(torch::nn::LinearOptions(h, h).bias(false)));
   swap_hidden = register_module("swap_hidden", Linear(3 * h, h));
-  swap_out = register_module("swap_out", Linear(h, 1));
+  swap_out = register_module("swap_out", Linear(torch::nn::LinearOptions(h, 1).bias(false)));
 }
 
 Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b) {

@@ -30,7 +30,8 @@ std::vector<Token> tokenize(const ParsedFile& file) {
     if (leaf) {
       uint32_t s = ts_node_start_byte(node);
       uint32_t e = ts_node_end_byte(node);
-      if (e > s && type != "comment" && e <= text.size()) out.push_back({s, e, text.substr(s, e - s)});
+      if (e > s && type != "comment" && e <= text.size())
+        out.push_back({s, e, text.substr(s, e - s)});
     }
     if (!leaf && ts_tree_cursor_goto_first_child(&cursor)) continue;
     bool moved = false;
@@ -70,7 +71,8 @@ std::string describe_diff(const std::vector<Token>& buggy, size_t b0, size_t b1,
 
 }  // namespace
 
-BugFixMatch match_bug_fix(std::string_view buggy, std::string_view fixed, const Language& language) {
+BugFixMatch match_bug_fix(std::string_view buggy, std::string_view fixed,
+                          const Language& language) {
   BugFixMatch result;
   ParsedFile bug_file = parse_source(std::string(buggy), language, "buggy");
   ParsedFile fix_file = parse_source(std::string(fixed), language, "fixed");
@@ -98,9 +100,11 @@ BugFixMatch match_bug_fix(std::string_view buggy, std::string_view fixed, const 
   }
   size_t b1 = bug_tokens.size() - suffix;
   size_t f1 = fix_tokens.size() - suffix;
-  // Bytes an explaining edit must stay within, and bytes it must cover.
+  // Bytes an explaining edit must cover (all of the differing tokens; with nothing on the buggy
+  // side, the gap where the fixed tokens go).
   uint32_t outer_start = prefix > 0 ? bug_tokens[prefix - 1].end : 0;
-  auto outer_end = static_cast<uint32_t>(b1 < bug_tokens.size() ? bug_tokens[b1].start : buggy.size());
+  auto outer_end =
+      static_cast<uint32_t>(b1 < bug_tokens.size() ? bug_tokens[b1].start : buggy.size());
   uint32_t inner_start = prefix < b1 ? bug_tokens[prefix].start : outer_end;
   uint32_t inner_end = prefix < b1 ? bug_tokens[b1 - 1].end : outer_start;
   std::string diff = describe_diff(bug_tokens, prefix, b1, fix_tokens, prefix, f1);
@@ -113,7 +117,6 @@ BugFixMatch match_bug_fix(std::string_view buggy, std::string_view fixed, const 
     Sites sites = enumerate_rewrites(bug_file, graph);
     for (size_t i = 0; i < sites.rewrites.size(); ++i) {
       const TextEdit& e = sites.rewrites[i].edit;
-      if (e.start_byte < outer_start || e.old_end_byte > outer_end) continue;
       if (e.start_byte > inner_start || e.old_end_byte < inner_end) continue;
       ParsedFile candidate = parse_source(apply_edit(buggy, e), language, "candidate");
       if (!same_tokens(tokenize(candidate), fix_tokens)) continue;

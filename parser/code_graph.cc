@@ -5,25 +5,38 @@ namespace bugseek::parser {
 
 std::string_view edge_kind_name(EdgeKind kind) {
   switch (kind) {
-    case EdgeKind::kChild: return "Child";
-    case EdgeKind::kNextSibling: return "NextSibling";
-    case EdgeKind::kNextToken: return "NextToken";
-    case EdgeKind::kOccurrenceOf: return "OccurrenceOf";
-    case EdgeKind::kLastRead: return "LastRead";
-    case EdgeKind::kLastWrite: return "LastWrite";
-    case EdgeKind::kComputedFrom: return "ComputedFrom";
-    case EdgeKind::kReturnsTo: return "ReturnsTo";
-    case EdgeKind::kYieldsTo: return "YieldsTo";
-    case EdgeKind::kControlFlowNext: return "ControlFlowNext";
+    case EdgeKind::kChild:
+      return "Child";
+    case EdgeKind::kNextSibling:
+      return "NextSibling";
+    case EdgeKind::kNextToken:
+      return "NextToken";
+    case EdgeKind::kOccurrenceOf:
+      return "OccurrenceOf";
+    case EdgeKind::kLastRead:
+      return "LastRead";
+    case EdgeKind::kLastWrite:
+      return "LastWrite";
+    case EdgeKind::kComputedFrom:
+      return "ComputedFrom";
+    case EdgeKind::kReturnsTo:
+      return "ReturnsTo";
+    case EdgeKind::kYieldsTo:
+      return "YieldsTo";
+    case EdgeKind::kControlFlowNext:
+      return "ControlFlowNext";
   }
   return "?";
 }
 
 std::string_view node_kind_name(NodeKind kind) {
   switch (kind) {
-    case NodeKind::kSyntax: return "syntax";
-    case NodeKind::kToken: return "token";
-    case NodeKind::kSymbol: return "symbol";
+    case NodeKind::kSyntax:
+      return "syntax";
+    case NodeKind::kToken:
+      return "token";
+    case NodeKind::kSymbol:
+      return "symbol";
   }
   return "?";
 }

@@ -73,16 +73,25 @@ std::string dot_escape(std::string_view s) {
 
 const char* dot_edge_style(EdgeKind kind) {
   switch (kind) {
-    case EdgeKind::kChild: return "color=\"#444444\"";
-    case EdgeKind::kNextSibling: return "color=\"#9e9e9e\" style=dotted constraint=false";
-    case EdgeKind::kNextToken: return "color=\"#1a73e8\" style=dashed constraint=false";
-    case EdgeKind::kOccurrenceOf: return "color=\"#8e24aa\" constraint=false";
-    case EdgeKind::kLastRead: return "color=\"#2e7d32\" constraint=false";
-    case EdgeKind::kLastWrite: return "color=\"#c62828\" constraint=false";
-    case EdgeKind::kComputedFrom: return "color=\"#ef6c00\" constraint=false";
+    case EdgeKind::kChild:
+      return "color=\"#444444\"";
+    case EdgeKind::kNextSibling:
+      return "color=\"#9e9e9e\" style=dotted constraint=false";
+    case EdgeKind::kNextToken:
+      return "color=\"#1a73e8\" style=dashed constraint=false";
+    case EdgeKind::kOccurrenceOf:
+      return "color=\"#8e24aa\" constraint=false";
+    case EdgeKind::kLastRead:
+      return "color=\"#2e7d32\" constraint=false";
+    case EdgeKind::kLastWrite:
+      return "color=\"#c62828\" constraint=false";
+    case EdgeKind::kComputedFrom:
+      return "color=\"#ef6c00\" constraint=false";
     case EdgeKind::kReturnsTo:
-    case EdgeKind::kYieldsTo: return "color=\"#00838f\" style=bold constraint=false";
-    case EdgeKind::kControlFlowNext: return "color=\"#6d4c41\" style=bold constraint=false";
+    case EdgeKind::kYieldsTo:
+      return "color=\"#00838f\" style=bold constraint=false";
+    case EdgeKind::kControlFlowNext:
+      return "color=\"#6d4c41\" style=bold constraint=false";
   }
   return "";
 }
@@ -118,7 +127,8 @@ NodeLabels::NodeLabels(const CodeGraph& graph, size_t max_text) {
   for (size_t i = 0; i < n; ++i) {
     if (count[labels_[i]] < 2) continue;
     clash = true;
-    if (graph.nodes[i].kind == NodeKind::kSyntax) labels_[i] += "-" + position(graph.nodes[i].span.end);
+    if (graph.nodes[i].kind == NodeKind::kSyntax)
+      labels_[i] += "-" + position(graph.nodes[i].span.end);
   }
   if (!clash) return;
   count.clear();
@@ -133,7 +143,8 @@ NodeLabels::NodeLabels(const CodeGraph& graph, size_t max_text) {
 
 std::string edge_line(const CodeGraph& graph, const NodeLabels& labels, const Edge& edge) {
   std::string line(edge_kind_name(edge.kind));
-  if (edge.kind == EdgeKind::kChild && edge.field != 0) line += "[" + field_name(graph, edge.field) + "]";
+  if (edge.kind == EdgeKind::kChild && edge.field != 0)
+    line += "[" + field_name(graph, edge.field) + "]";
   line += "  ";
   line += labels[edge.src];
   line += " -> ";
@@ -219,11 +230,21 @@ std::string json_quote(std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -318,9 +339,12 @@ namespace {
 
 const char* unit_kind_name(UnitKind kind) {
   switch (kind) {
-    case UnitKind::kFunction: return "function";
-    case UnitKind::kLambda: return "lambda";
-    case UnitKind::kModule: return "module";
+    case UnitKind::kFunction:
+      return "function";
+    case UnitKind::kLambda:
+      return "lambda";
+    case UnitKind::kModule:
+      return "module";
   }
   return "?";
 }
@@ -356,8 +380,8 @@ void write_units(std::ostream& out, const ParsedFile& file, const std::vector<Un
       }
       return;
     case GraphFormat::kJson:
-      out << "{\"file\":" << json_quote(file.path) << ",\"language\":"
-          << json_quote(file.language ? file.language->name : "")
+      out << "{\"file\":" << json_quote(file.path)
+          << ",\"language\":" << json_quote(file.language ? file.language->name : "")
           << ",\"status\":" << json_quote(parse_status_name(file.status))
           << ",\"error_nodes\":" << file.error_nodes << ",\"missing_nodes\":" << file.missing_nodes
           << ",\"units\":[";
@@ -367,8 +391,9 @@ void write_units(std::ostream& out, const ParsedFile& file, const std::vector<Un
         out << "{\"name\":" << json_quote(unit.name)
             << ",\"qualified_name\":" << json_quote(unit.qualified_name) << ",\"kind\":\""
             << unit_kind_name(unit.kind) << "\",\"start_byte\":" << unit.span.start_byte
-            << ",\"end_byte\":" << unit.span.end_byte << ",\"start_line\":"
-            << unit.span.start.row + 1 << ",\"end_line\":" << unit.span.end.row + 1
+            << ",\"end_byte\":" << unit.span.end_byte
+            << ",\"start_line\":" << unit.span.start.row + 1
+            << ",\"end_line\":" << unit.span.end.row + 1
             << ",\"has_syntax_errors\":" << (unit.has_syntax_errors ? "true" : "false")
             << ",\"graph\":";
         write_json(out, graphs[i], kind_mask);

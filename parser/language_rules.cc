@@ -20,8 +20,9 @@ void mark(LanguageRules& rules, std::string_view name, uint32_t bits, TSSymbolTy
     found = true;
   }
   if (!found) {
-    throw_error("LanguageRules::resolve", "", "node type '" + std::string(name) +
-                                                  "' is listed in the rules but not in the grammar");
+    throw_error(
+        "LanguageRules::resolve", "",
+        "node type '" + std::string(name) + "' is listed in the rules but not in the grammar");
   }
 }
 
@@ -41,8 +42,8 @@ void LanguageRules::resolve(const TSLanguage* lang) {
   roles.assign(count, 0);
   for (const auto& [name, role] : role_types) {
     for (uint32_t id = 0; id < count; ++id) {
-      if (type_names[id] == name && ts_language_symbol_type(lang, static_cast<TSSymbol>(id)) ==
-                                        TSSymbolTypeRegular) {
+      if (type_names[id] == name &&
+          ts_language_symbol_type(lang, static_cast<TSSymbol>(id)) == TSSymbolTypeRegular) {
         roles[id] = role;
       }
     }

@@ -14,24 +14,24 @@ struct TSLanguage;
 namespace bugseek::parser {
 
 // What a node type is for the passes. A type can belong to several classes. Append new classes
-// (the semantic passes may add theirs) before kTcLast.
+// (the semantic passes may add theirs) at the end; at most 32.
 enum TypeClass : uint32_t {
-  kTcFunction = 1u << 0,       // a def (function_definition): a unit unless nested
-  kTcLambda = 1u << 1,         // a lambda expression: a unit when it is a statement's value
-  kTcClass = 1u << 2,          // a class definition: its name prefixes qualified names
-  kTcDecorated = 1u << 3,      // decorators + a definition (its `definition` field)
-  kTcStatement = 1u << 4,      // any statement
-  kTcCompound = 1u << 5,       // a statement holding blocks (if, for, while, try, with, def...)
-  kTcBlock = 1u << 6,          // a statement list (module, block)
-  kTcIdentifier = 1u << 7,     // a name token
-  kTcString = 1u << 8,         // string-like: one token leaf unless it holds code
-  kTcInterpolation = 1u << 9,  // code inside a string-like node (f-string `{...}`)
-  kTcSkip = 1u << 10,          // never in a graph (comments, line continuations)
-  kTcComprehension = 1u << 11, // list/set/dict comprehensions and generator expressions
-  kTcModule = 1u << 12,        // the root of a file
-  kTcError = 1u << 13,         // ERROR nodes (see kErrorTypeId)
-  kTcLiteral = 1u << 14,       // numbers, strings, True/False/None
-  kTcAssignment = 1u << 15,    // `left = right` (chains through its `right` field)
+  kTcFunction = 1u << 0,        // a def (function_definition): a unit unless nested
+  kTcLambda = 1u << 1,          // a lambda expression: a unit when it is a statement's value
+  kTcClass = 1u << 2,           // a class definition: its name prefixes qualified names
+  kTcDecorated = 1u << 3,       // decorators + a definition (its `definition` field)
+  kTcStatement = 1u << 4,       // any statement
+  kTcCompound = 1u << 5,        // a statement holding blocks (if, for, while, try, with, def...)
+  kTcBlock = 1u << 6,           // a statement list (module, block)
+  kTcIdentifier = 1u << 7,      // a name token
+  kTcString = 1u << 8,          // string-like: one token leaf unless it holds code
+  kTcInterpolation = 1u << 9,   // code inside a string-like node (f-string `{...}`)
+  kTcSkip = 1u << 10,           // never in a graph (comments, line continuations)
+  kTcComprehension = 1u << 11,  // list/set/dict comprehensions and generator expressions
+  kTcModule = 1u << 12,         // the root of a file
+  kTcError = 1u << 13,          // ERROR nodes (see kErrorTypeId)
+  kTcLiteral = 1u << 14,        // numbers, strings, True/False/None
+  kTcAssignment = 1u << 15,     // `left = right` (chains through its `right` field)
   kTcExpressionStatement = 1u << 16,  // a statement made of one expression or assignment
 };
 
@@ -41,11 +41,11 @@ struct LanguageRules {
   // ---- Written by <lang>_rules.cc, by name. ----
   std::vector<std::pair<std::string_view, uint32_t>> named_types;  // named type -> TypeClass bits
   std::vector<std::pair<std::string_view, uint32_t>> anonymous_types;  // keywords, operators
-  std::string_view field_name = "name";              // def/class name
-  std::string_view field_body = "body";              // def/class/lambda body
-  std::string_view field_definition = "definition";  // decorated -> def/class
-  std::string_view field_right = "right";            // assignment value
-  std::string_view field_left = "left";              // assignment target
+  std::string_view field_name = "name";                                // def/class name
+  std::string_view field_body = "body";                                // def/class/lambda body
+  std::string_view field_definition = "definition";                    // decorated -> def/class
+  std::string_view field_right = "right";                              // assignment value
+  std::string_view field_left = "left";                                // assignment target
   std::string_view string_segment_type = "string_content";  // type of merged string pieces
   // Semantic passes (parser/semantic_roles.h): named type -> SemRole, and SemField -> field name.
   std::vector<std::pair<std::string_view, uint8_t>> role_types;

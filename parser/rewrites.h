@@ -27,8 +27,8 @@ enum class BugKind : uint8_t {
   kLiteral,
 };
 constexpr int kNumBugKinds = 7;
-std::string_view bug_kind_name(BugKind kind);    // "variable-misuse", "wrong-binary-op", ...
-std::string_view bug_kind_title(BugKind kind);   // "variable misuse", "wrong binary operator"
+std::string_view bug_kind_name(BugKind kind);   // "variable-misuse", "wrong-binary-op", ...
+std::string_view bug_kind_title(BugKind kind);  // "variable misuse", "wrong binary operator"
 std::optional<BugKind> bug_kind_from_name(std::string_view name);
 
 struct TextEdit {
@@ -46,18 +46,18 @@ struct TextEdit {
 struct Site {
   uint32_t node = 0;  // graph node index (token for operators/literals/names, args node for swaps)
   BugKind kind = BugKind::kVariableMisuse;
-  Span span;          // span of the text the rewrites of this site change (edits lie inside)
+  Span span;             // span of the text the rewrites of this site change (edits lie inside)
   std::string original;  // the current text at span ("<", "x", "True", "(a, b)")
 };
 
 // One candidate replacement at a site.
 struct Rewrite {
-  uint32_t site = 0;            // index into Sites::sites
-  std::string replacement;      // token text ("<=", "y", "not x", "x"); for swaps "i<->j"
-  int32_t symbol_node = kNoNode;     // variable misuse: graph node of the replacement symbol
-  int32_t swap_first = kNoNode;      // argument swap: graph nodes of the two arguments
+  uint32_t site = 0;              // index into Sites::sites
+  std::string replacement;        // token text ("<=", "y", "not x", "x"); for swaps "i<->j"
+  int32_t symbol_node = kNoNode;  // variable misuse: graph node of the replacement symbol
+  int32_t swap_first = kNoNode;   // argument swap: graph nodes of the two arguments
   int32_t swap_second = kNoNode;
-  TextEdit edit;                // the byte edit in the file's text (minimal: `not ` is inserted)
+  TextEdit edit;  // the byte edit in the file's text (minimal: `not ` is inserted)
 };
 
 struct Sites {
@@ -78,11 +78,11 @@ TextEdit inverse_edit(std::string_view text, const TextEdit& edit);
 
 // A rewrite applied: the new file (re-parsed), the unit in it and its graph.
 struct AppliedRewrite {
-  TextEdit edit;          // what was applied
-  TextEdit undo;          // the edit that restores the original text
-  ParsedFile file;        // the new text, parsed
+  TextEdit edit;             // what was applied
+  TextEdit undo;             // the edit that restores the original text
+  ParsedFile file;           // the new text, parsed
   std::optional<Unit> unit;  // the same unit in the new file (nullopt if it vanished)
-  CodeGraph graph;        // its graph (empty without a unit)
+  CodeGraph graph;           // its graph (empty without a unit)
 };
 
 // Applies rewrite `index` of `sites` (enumerated on `unit` of `file`): new text, re-parse, the
@@ -105,14 +105,14 @@ std::string format_point(const Point& p);
 struct BugFixMatch {
   bool matched = false;
   BugKind kind = BugKind::kVariableMisuse;
-  Span bug_span;            // in the buggy text: the site's span
-  std::string buggy_text;   // what the edit replaces now
-  std::string fixed_text;   // what the fix puts there
-  std::string reason;       // why not matched, when !matched
+  Span bug_span;           // in the buggy text: the site's span
+  std::string buggy_text;  // what the edit replaces now
+  std::string fixed_text;  // what the fix puts there
+  std::string reason;      // why not matched, when !matched
   // Where the match lives, to rebuild the buggy unit's graph and its Sites:
-  uint32_t unit = 0;        // index in extract_units(parse_source(buggy))
-  uint32_t site = 0;        // index in enumerate_rewrites(...).sites of that unit
-  uint32_t rewrite = 0;     // index in enumerate_rewrites(...).rewrites
+  uint32_t unit = 0;     // index in extract_units(parse_source(buggy))
+  uint32_t site = 0;     // index in enumerate_rewrites(...).sites of that unit
+  uint32_t rewrite = 0;  // index in enumerate_rewrites(...).rewrites
 };
 
 // Finds the single rewrite turning `buggy` into `fixed` (token sequences compared, whitespace

@@ -11,11 +11,21 @@ namespace rewrites_detail {
 namespace {
 
 bool starts_not_code(std::string_view type) {
-  static constexpr std::string_view kTypes[] = {
-      "decorator",          "type",          "parameters",         "lambda_parameters",
-      "import_statement",   "import_from_statement",  "future_import_statement",
-      "global_statement",   "nonlocal_statement",     "ERROR",    "type_parameter",
-      "type_alias_statement", "type_conversion",      "print_statement", "exec_statement"};
+  static constexpr std::string_view kTypes[] = {"decorator",
+                                                "type",
+                                                "parameters",
+                                                "lambda_parameters",
+                                                "import_statement",
+                                                "import_from_statement",
+                                                "future_import_statement",
+                                                "global_statement",
+                                                "nonlocal_statement",
+                                                "ERROR",
+                                                "type_parameter",
+                                                "type_alias_statement",
+                                                "type_conversion",
+                                                "print_statement",
+                                                "exec_statement"};
   return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
 }
 
@@ -104,7 +114,8 @@ Candidate make_candidate(const GraphView& view, uint32_t node, BugKind kind, con
   c.site.node = node;
   c.site.kind = kind;
   c.site.span = span;
-  c.site.original = std::string(view.text().substr(span.start_byte, span.end_byte - span.start_byte));
+  c.site.original =
+      std::string(view.text().substr(span.start_byte, span.end_byte - span.start_byte));
   return c;
 }
 
@@ -129,10 +140,11 @@ Sites enumerate_rewrites(const ParsedFile& file, const CodeGraph& graph) {
   std::vector<Candidate> candidates;
   python_syntax_sites(view, candidates);
   python_variable_misuse_sites(view, candidates);
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.site.node != b.site.node) return a.site.node < b.site.node;
-    return a.site.kind < b.site.kind;
-  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     if (a.site.node != b.site.node) return a.site.node < b.site.node;
+                     return a.site.kind < b.site.kind;
+                   });
   for (auto& c : candidates) {
     if (c.rewrites.empty()) continue;
     auto site = static_cast<uint32_t>(out.sites.size());

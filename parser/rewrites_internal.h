@@ -14,10 +14,10 @@ namespace bugseek::parser::rewrites_detail {
 
 // Regions whose tokens are never sites, inherited from a node by all its descendants.
 enum RegionFlags : uint8_t {
-  kNotCode = 1u << 0,     // decorators, annotations, parameter lists, imports, global/nonlocal,
-                          // string text outside interpolations, ERROR subtrees
-  kInDefault = 1u << 1,   // a default parameter value (parameter lists are kNotCode anyway)
-  kInString = 1u << 2,    // string text; an interpolation clears it, so nesting works
+  kNotCode = 1u << 0,    // decorators, annotations, parameter lists, imports, global/nonlocal,
+                         // string text outside interpolations, ERROR subtrees
+  kInDefault = 1u << 1,  // a default parameter value (parameter lists are kNotCode anyway)
+  kInString = 1u << 2,   // string text; an interpolation clears it, so nesting works
 };
 
 class GraphView {

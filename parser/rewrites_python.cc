@@ -9,8 +9,8 @@
 namespace bugseek::parser::rewrites_detail {
 namespace {
 
-constexpr std::array<std::string_view, 13> kBinaryOps = {
-    "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "|", "&", "^"};
+constexpr std::array<std::string_view, 13> kBinaryOps = {"+", "-",  "*",  "/", "//", "%", "**",
+                                                         "@", "<<", ">>", "|", "&",  "^"};
 constexpr std::array<std::string_view, 13> kAugmentedOps = {
     "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", "<<=", ">>=", "|=", "&=", "^="};
 constexpr std::array<std::string_view, 6> kOrderCompare = {"<", "<=", ">", ">=", "==", "!="};
@@ -98,8 +98,8 @@ void not_sites(const GraphView& v, uint32_t n, std::vector<Candidate>& out) {
     if (v.node(static_cast<uint32_t>(arg)).span.start_byte != s.start_byte + 4) return;
     if (v.text(n).substr(0, 4) != "not ") return;
     Candidate c = make_candidate(v, n, BugKind::kBooleanOperator, s);
-    add_rewrite(c, std::string(v.text(static_cast<uint32_t>(arg))), s.start_byte,
-                s.start_byte + 4, "");
+    add_rewrite(c, std::string(v.text(static_cast<uint32_t>(arg))), s.start_byte, s.start_byte + 4,
+                "");
     out.push_back(std::move(c));
     return;
   }
@@ -108,33 +108,38 @@ void not_sites(const GraphView& v, uint32_t n, std::vector<Candidate>& out) {
   out.push_back(std::move(c));
 }
 
+// Swaps of two positional arguments; the replacement names their positions in the argument list
+// ("0<->2"), keyword and unpacking arguments counted.
 void argument_swap_sites(const GraphView& v, uint32_t n, std::vector<Candidate>& out) {
-  std::vector<uint32_t> args;
-  for (uint32_t a : v.named_children(n)) {
-    std::string_view t = v.type(a);
+  std::vector<std::pair<size_t, uint32_t>> args;  // (position, node)
+  auto all = v.named_children(n);
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::string_view t = v.type(all[i]);
     if (t == "keyword_argument" || t == "list_splat" || t == "dictionary_splat" ||
         t == "parenthesized_list_splat") {
       continue;
     }
-    args.push_back(a);
+    args.emplace_back(i, all[i]);
   }
   if (args.size() < 2) return;
   Candidate c = make_candidate(v, n, BugKind::kArgumentSwap, v.node(n).span);
   std::string_view text = v.text();
   for (size_t i = 0; i < args.size(); ++i) {
     for (size_t j = i + 1; j < args.size(); ++j) {
-      const Span& a = v.node(args[i]).span;
-      const Span& b = v.node(args[j]).span;
-      std::string_view ta = v.text(args[i]);
-      std::string_view tb = v.text(args[j]);
+      const auto [pa, na] = args[i];
+      const auto [pb, nb] = args[j];
+      const Span& a = v.node(na).span;
+      const Span& b = v.node(nb).span;
+      std::string_view ta = v.text(na);
+      std::string_view tb = v.text(nb);
       if (ta == tb) continue;
       std::string swapped(tb);
       swapped += text.substr(a.end_byte, b.start_byte - a.end_byte);
       swapped += ta;
-      Rewrite& r = add_rewrite(c, std::to_string(i) + "<->" + std::to_string(j), a.start_byte,
+      Rewrite& r = add_rewrite(c, std::to_string(pa) + "<->" + std::to_string(pb), a.start_byte,
                                b.end_byte, std::move(swapped));
-      r.swap_first = static_cast<int32_t>(args[i]);
-      r.swap_second = static_cast<int32_t>(args[j]);
+      r.swap_first = static_cast<int32_t>(na);
+      r.swap_second = static_cast<int32_t>(nb);
     }
   }
   out.push_back(std::move(c));
@@ -211,7 +216,8 @@ void python_syntax_sites(const GraphView& v, std::vector<Candidate>& out) {
                (pt == "assignment" && t == "=")) {
       assignment_sites(v, n, out);
     } else if (pt == "comparison_operator") {
-      if (contains(kOrderCompare, t)) operator_site(v, n, BugKind::kCompareOperator, kOrderCompare, out);
+      if (contains(kOrderCompare, t))
+        operator_site(v, n, BugKind::kCompareOperator, kOrderCompare, out);
       if (contains(kInCompare, t)) operator_site(v, n, BugKind::kCompareOperator, kInCompare, out);
       if (contains(kIsCompare, t)) operator_site(v, n, BugKind::kCompareOperator, kIsCompare, out);
     } else if (pt == "boolean_operator" && v.field(n) == "operator" && (t == "and" || t == "or")) {

@@ -29,25 +29,28 @@ bool bound_before(const CodeGraph& g, const Symbol& s, uint32_t before) {
   return s.first_write_byte < before;
 }
 
+int32_t first_for_clause(const GraphView& v, uint32_t comprehension) {
+  for (uint32_t c : v.graph().children(comprehension)) {
+    if (v.type(c) == "for_in_clause") return static_cast<int32_t>(c);
+  }
+  return kNoNode;
+}
+
 }  // namespace
 
 bool python_target_bound(const GraphView& v, uint32_t target, uint32_t before) {
+  // `a.b[c] = ...` is bound when its base name `a` is: what `+=` would read exists at least.
+  int32_t base = static_cast<int32_t>(target);
+  while (base >= 0 && (v.type(base) == "attribute" || v.type(base) == "subscript")) {
+    base = v.child_by_field(static_cast<uint32_t>(base),
+                            v.type(base) == "attribute" ? "object" : "value");
+  }
+  if (base < 0 || v.type(static_cast<uint32_t>(base)) != "identifier") return false;
+  int32_t o = v.occurrence(static_cast<uint32_t>(base));
+  if (o < 0) return false;
   const CodeGraph& g = v.graph();
-  if (v.type(target) == "identifier") {
-    int32_t o = v.occurrence(target);
-    if (o < 0) return false;
-    const Symbol& s = g.symbols[g.occurrences[o].symbol];
-    return (s.flags & kSymParameter) != 0 || s.first_write_byte < before;
-  }
-  // An attribute or subscript target counts as bound when the same expression appears earlier.
-  std::string_view type = v.type(target);
-  std::string_view text = v.text(target);
-  for (uint32_t n = 0; n < v.tree_size(); ++n) {
-    const Node& node = v.node(n);
-    if (node.span.start_byte >= before) break;
-    if (node.type == type && v.text(n) == text) return true;
-  }
-  return false;
+  const Symbol& s = g.symbols[g.occurrences[o].symbol];
+  return (s.flags & kSymParameter) != 0 || s.first_write_byte < before;
 }
 
 void python_variable_misuse_sites(const GraphView& v, std::vector<Candidate>& out) {
@@ -74,6 +77,15 @@ void python_variable_misuse_sites(const GraphView& v, std::vector<Candidate>& ou
       scope_of[n] = it->second;
     } else if (p >= 0 && static_cast<uint32_t>(p) < n) {
       scope_of[n] = scope_of[p];
+      // The first iterable of a comprehension runs in the enclosing scope.
+      if (v.field(n) == "right" && v.type(p) == "for_in_clause") {
+        int32_t comp = v.parent(p);
+        auto c = scope_at.find(comp);
+        if (c != scope_at.end() && first_for_clause(v, static_cast<uint32_t>(comp)) == p &&
+            g.scopes[c->second].parent >= 0) {
+          scope_of[n] = g.scopes[c->second].parent;
+        }
+      }
     }
   }
   std::vector<std::vector<uint32_t>> symbols_in(g.scopes.size());
@@ -110,8 +122,8 @@ void python_variable_misuse_sites(const GraphView& v, std::vector<Candidate>& ou
     }
     const Symbol& sym = g.symbols[sym_index];
     if (!local_variable(g, sym)) continue;
-    uint32_t before = o.statement < size ? v.node(o.statement).span.start_byte
-                                         : v.node(o.token).span.start_byte;
+    uint32_t before =
+        o.statement < size ? v.node(o.statement).span.start_byte : v.node(o.token).span.start_byte;
     if (!bound_before(g, sym, before)) continue;
     bool visible = false;
     for (int32_t s : chain) visible = visible || s == sym.scope;

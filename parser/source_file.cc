@@ -123,13 +123,20 @@ void TreeDeleter::operator()(TSTree* tree) const { ts_tree_delete(tree); }
 
 const char* parse_status_name(ParseStatus status) {
   switch (status) {
-    case ParseStatus::kOk: return "ok";
-    case ParseStatus::kEmpty: return "empty";
-    case ParseStatus::kBinary: return "binary";
-    case ParseStatus::kInvalidUtf8: return "invalid-utf8";
-    case ParseStatus::kTooLarge: return "too-large";
-    case ParseStatus::kTimeout: return "timeout";
-    case ParseStatus::kTooDeep: return "too-deep";
+    case ParseStatus::kOk:
+      return "ok";
+    case ParseStatus::kEmpty:
+      return "empty";
+    case ParseStatus::kBinary:
+      return "binary";
+    case ParseStatus::kInvalidUtf8:
+      return "invalid-utf8";
+    case ParseStatus::kTooLarge:
+      return "too-large";
+    case ParseStatus::kTimeout:
+      return "timeout";
+    case ParseStatus::kTooDeep:
+      return "too-deep";
   }
   return "unknown";
 }
@@ -150,8 +157,8 @@ ParsedFile parse_source(std::string text, const Language& language, std::string 
   const uint64_t limit = std::min<uint64_t>(options.max_bytes, UINT32_MAX);
   if (t.size() > limit) {
     file.status = ParseStatus::kTooLarge;
-    file.problem = std::to_string(t.size()) + " bytes, over the limit of " +
-                   std::to_string(limit) + " bytes";
+    file.problem =
+        std::to_string(t.size()) + " bytes, over the limit of " + std::to_string(limit) + " bytes";
     return file;
   }
   if (const void* nul = std::memchr(t.data(), '\0', t.size())) {
@@ -169,12 +176,13 @@ ParsedFile parse_source(std::string text, const Language& language, std::string 
 
   TSParser* parser = thread_parser(language.grammar());
   ts_parser_set_timeout_micros(parser, options.timeout_micros);
-  file.tree.reset(ts_parser_parse_string(parser, nullptr, t.data(), static_cast<uint32_t>(t.size())));
+  file.tree.reset(
+      ts_parser_parse_string(parser, options.old_tree, t.data(), static_cast<uint32_t>(t.size())));
   if (!file.tree) {
     ts_parser_reset(parser);  // otherwise the next parse would resume this one
     file.status = ParseStatus::kTimeout;
-    file.problem = "parsing took longer than " + std::to_string(options.timeout_micros / 1000) +
-                   " ms";
+    file.problem =
+        "parsing took longer than " + std::to_string(options.timeout_micros / 1000) + " ms";
     return file;
   }
   scan_tree(file);

@@ -28,6 +28,9 @@ struct ParseOptions {
   uint64_t max_bytes = 8u << 20;         // 8 MiB
   uint64_t timeout_micros = 10'000'000;  // 10 s
   uint32_t max_depth = 2000;             // syntax tree depth limit for graph passes
+  // Incremental re-parse: the previous tree, already copied and ts_tree_edit()ed to match the
+  // new text (see apply_rewrite). Not owned; nullptr = parse from scratch.
+  const TSTree* old_tree = nullptr;
 };
 
 struct TreeDeleter {

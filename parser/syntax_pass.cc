@@ -17,8 +17,8 @@ constexpr uint16_t kUnset = UINT16_MAX;
 Point to_point(TSPoint p) { return Point{p.row, p.column}; }
 
 struct Frame {
-  uint32_t node;            // graph index of this syntax node
-  uint32_t last_child;      // graph index of the last child emitted, or kNone
+  uint32_t node;        // graph index of this syntax node
+  uint32_t last_child;  // graph index of the last child emitted, or kNone
   uint16_t type_id;
   uint16_t field;           // raw tree-sitter field this node was reached through
   bool unit_def;            // module unit: the `body` child is left out
@@ -41,9 +41,13 @@ class SyntaxWalker {
   }
 
   void walk(TSNode root) {
-    const uint32_t bytes = ts_node_end_byte(root) - ts_node_start_byte(root);
-    graph_.nodes.reserve(graph_.nodes.size() + bytes / 3 + 8);
-    graph_.edges.reserve(graph_.edges.size() + bytes / 2 + 8);
+    // About one node per 5-6 bytes of code and 2 syntax edges per node; a module unit leaves
+    // function bodies out, so its size says little.
+    if (!module_unit_) {
+      const uint32_t bytes = ts_node_end_byte(root) - ts_node_start_byte(root);
+      graph_.nodes.reserve(graph_.nodes.size() + bytes / 5 + 8);
+      graph_.edges.reserve(graph_.edges.size() + bytes / 2 + 8);
+    }
     graph_.root = static_cast<uint32_t>(graph_.nodes.size());
     push(root, 0, emit(root, NodeKind::kSyntax, node_type_id(root), kNone, 0));
 
@@ -104,9 +108,9 @@ class SyntaxWalker {
     frame.end_byte = ts_node_end_byte(node);
     frame.end_point = ts_node_end_point(node);
     if (module_unit_) {
-      frame.unit_def = rules_.is(frame.type_id, kTcFunction) ||
-                       (rules_.is(frame.type_id, kTcLambda) &&
-                        is_statement_lambda(rules_, stack_, field));
+      frame.unit_def =
+          rules_.is(frame.type_id, kTcFunction) ||
+          (rules_.is(frame.type_id, kTcLambda) && is_statement_lambda(rules_, stack_, field));
     }
     if (rules_.is(frame.type_id, kTcString)) {
       frame.segmented = true;
@@ -130,8 +134,8 @@ class SyntaxWalker {
     node.type_id = rules_.string_segment_symbol;
     node.type = rules_.string_segment_type;
     node.text.assign(text_, frame.seg_start_byte, end_byte - frame.seg_start_byte);
-    node.span = Span{frame.seg_start_byte, end_byte, to_point(frame.seg_start_point),
-                     to_point(end_point)};
+    node.span =
+        Span{frame.seg_start_byte, end_byte, to_point(frame.seg_start_point), to_point(end_point)};
     node.parent = static_cast<int32_t>(frame.node);
     link(frame, graph_.add_node(std::move(node)), 0);
   }
@@ -144,7 +148,8 @@ class SyntaxWalker {
     node.type = rules_.type_name(type);
     const uint32_t start = ts_node_start_byte(ts), end = ts_node_end_byte(ts);
     if (kind == NodeKind::kToken && end > start) node.text.assign(text_, start, end - start);
-    node.span = Span{start, end, to_point(ts_node_start_point(ts)), to_point(ts_node_end_point(ts))};
+    node.span =
+        Span{start, end, to_point(ts_node_start_point(ts)), to_point(ts_node_end_point(ts))};
     if (parent != kNone) {
       node.parent = static_cast<int32_t>(parent);
       node.field = intern(field);
@@ -155,7 +160,8 @@ class SyntaxWalker {
 
   void link(Frame& parent, uint32_t child, uint16_t field) {
     graph_.add_edge(parent.node, child, EdgeKind::kChild, field);
-    if (parent.last_child != kNone) graph_.add_edge(parent.last_child, child, EdgeKind::kNextSibling);
+    if (parent.last_child != kNone)
+      graph_.add_edge(parent.last_child, child, EdgeKind::kNextSibling);
     parent.last_child = child;
   }
 

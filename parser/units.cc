@@ -3,6 +3,7 @@
 // lambda with its qualified name, and notes syntax errors in the module-level code.
 #include "parser/units.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -38,11 +39,19 @@ bool error_outside(TSNode node, TSFieldId skip) {
   return false;
 }
 
+static_assert(sizeof(TreeNodeRef) == sizeof(TSNode), "TreeNodeRef must mirror TSNode");
+
+TreeNodeRef ref_of(TSNode node) {
+  TreeNodeRef ref;
+  std::memcpy(static_cast<void*>(&ref), &node, sizeof node);
+  return ref;
+}
+
 struct Frame {
   TSNode node;
   uint16_t type_id;
-  uint16_t field;       // raw tree-sitter field this node was reached through
-  size_t prefix_size;   // length of the qualified-name prefix before this frame
+  uint16_t field;      // raw tree-sitter field this node was reached through
+  size_t prefix_size;  // length of the qualified-name prefix before this frame
 };
 
 class UnitFinder {
@@ -115,6 +124,7 @@ class UnitFinder {
     const Frame& parent = stack_.back();
     const bool decorated = rules_.is(parent.type_id, kTcDecorated) && field == rules_.id_definition;
     unit.span = span_of(decorated ? parent.node : node);
+    unit.root = ref_of(decorated ? parent.node : node);
     unit.has_syntax_errors = ts_node_has_error(decorated ? parent.node : node);
     if (error_outside(node, rules_.id_body)) module_errors_ = true;
     units_.push_back(std::move(unit));
@@ -134,6 +144,7 @@ class UnitFinder {
     }
     unit.qualified_name = prefix_ + (target.empty() ? unit.name : target);
     unit.span = span_of(node);
+    unit.root = ref_of(node);
     unit.has_syntax_errors = ts_node_has_error(node);
     if (error_outside(node, rules_.id_body)) module_errors_ = true;
     units_.push_back(std::move(unit));

@@ -13,12 +13,21 @@ namespace bugseek::parser {
 
 enum class UnitKind : uint8_t { kFunction, kLambda, kModule };
 
+// A copy of a tree-sitter node handle (TSNode), kept opaque so this header stays free of the
+// tree-sitter API. build_graph() uses it only if it belongs to the file's tree and spans the unit.
+struct TreeNodeRef {
+  uint32_t context[4] = {0, 0, 0, 0};
+  const void* id = nullptr;
+  const void* tree = nullptr;
+};
+
 struct Unit {
   UnitKind kind = UnitKind::kFunction;
   std::string name;            // "f", "<lambda>", "<module>"
   std::string qualified_name;  // "Cls.method", "outer" (nested functions are not units)
   Span span;                   // the def (decorators included) or the whole file
   bool has_syntax_errors = false;  // an ERROR/MISSING node lies inside
+  TreeNodeRef root;  // the def / decorated def / lambda node (finding it again costs O(file))
 };
 
 // All units of a parsed file, in source order; the module unit comes last. Empty if !file.ok().

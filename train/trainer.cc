@@ -28,6 +28,7 @@
 #include "parser/language.h"
 #include "selector/policy.h"
 #include "train/checkpoint.h"
+#include "train/doctor.h"
 #include "train/report.h"
 #include "train/signals.h"
 #include "train/validation.h"
@@ -130,8 +131,11 @@ class Trainer {
  public:
   explicit Trainer(TrainConfig config) : config_(std::move(config)) {}
   TrainResult run();
+  // Loads the data and runs the self-checks; true if all passed.
+  bool doctor_only();
 
  private:
+  bool run_doctor_checks();
   void open_run_dir();
   void load_data();
   void build_models();
@@ -149,6 +153,7 @@ class Trainer {
   std::unique_ptr<data::Vocabulary> vocab_;
   std::vector<data::FunctionRecord> train_functions_;
   std::vector<data::FunctionRecord> valid_functions_;
+  std::vector<data::FunctionRecord> test_functions_;
   std::vector<std::unique_ptr<data::Featurizer>> featurizers_;
   std::vector<LabeledGraph> valid_set_;
 
@@ -190,6 +195,7 @@ void Trainer::load_data() {
       data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
   train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
   valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
+  test_functions_ = data::load_functions(data_dir, manifest, data::Split::kTest);
   if (train_functions_.empty()) {
     throw Error("dataset " + data_dir.string() + " has no training functions");
   }
@@ -527,6 +533,34 @@ void Trainer::validate_and_checkpoint(bool final_save) {
   (void)final_save;
 }
 
+bool Trainer::run_doctor_checks() {
+  DoctorInputs in;
+  in.train = &train_functions_;
+  in.valid = &valid_functions_;
+  in.test = &test_functions_;
+  in.featurizer = featurizers_[0].get();
+  in.config = detector_->config();
+  in.device = detector::device_from_name(config_.device);
+  in.seed = config_.seed;
+  in.max_nodes = config_.max_nodes;
+  in.learning_steps = config_.preset == "tiny" ? 20 : 40;
+  log_info("doctor", "running the self-checks (--doctor false skips them)");
+  const auto checks = run_doctor(in);
+  const std::string text = format_doctor(checks);
+  std::fprintf(stderr, "%s", text.c_str());
+  if (!run_dir_.empty()) write_file_atomic(run_dir_ / "doctor.txt", text);
+  return std::all_of(checks.begin(), checks.end(), [](const DoctorCheck& c) { return c.passed; });
+}
+
+bool Trainer::doctor_only() {
+  threads_ = config_.threads > 0 ? config_.threads
+                                 : std::max(1u, std::thread::hardware_concurrency());
+  detector::set_num_threads(threads_);
+  load_data();
+  build_models();
+  return run_doctor_checks();
+}
+
 TrainResult Trainer::run() {
   invocation_start_ = std::chrono::steady_clock::now();
   threads_ = config_.threads > 0 ? config_.threads
@@ -537,6 +571,10 @@ TrainResult Trainer::run() {
   load_data();
   build_models();
   restore();
+  if (config_.doctor && !config_.resume && !run_doctor_checks()) {
+    throw Error("the self-checks failed (see [doctor] lines and " + (run_dir_ / "doctor.txt").string() +
+                "); fix the pipeline, or train anyway with --doctor false");
+  }
   elapsed_at_start_ = progress_.elapsed_s;
   install_stop_handlers();
 
@@ -612,6 +650,8 @@ TrainResult Trainer::run() {
 }  // namespace
 
 TrainResult run_training(TrainConfig config) { return Trainer(std::move(config)).run(); }
+
+bool run_doctor_command(TrainConfig config) { return Trainer(std::move(config)).doctor_only(); }
 
 std::string find_resume_dir(const std::string& out) {
   if (!out.empty()) return out;

@@ -22,6 +22,10 @@ struct TrainResult {
 
 TrainResult run_training(TrainConfig config);
 
+// `bugseek doctor`: loads (or prepares) the dataset and runs the self-checks of train/doctor.h
+// with the models `config` describes. True if every check passed.
+bool run_doctor_command(TrainConfig config);
+
 // The run directory to resume: `out` if given, else the newest runs/* holding a checkpoint.
 // Throws UsageError if there is none.
 std::string find_resume_dir(const std::string& out);

@@ -50,6 +50,10 @@ data::Batch covering_batch(uint64_t seed) {
       if (clean && b.num_graphs >= 3) continue;
       clean = true;
     } else {
+      // A site with one candidate has a constant repair log-probability (0): no gradient.
+      int at_site = 0;
+      for (int32_t s : g.cand_site) at_site += s == g.target_site;
+      if (at_site < 2) continue;
       kinds[g.cand_kind[g.target_cand]] = true;
     }
     data::append_to_batch(b, g);
@@ -137,7 +141,9 @@ TEST_P(DetectorTest, PredictRanksProbabilities) {
     for (size_t i = 0; i < p.proposals.size(); ++i) {
       const Proposal& x = p.proposals[i];
       total += x.probability;
-      if (i > 0) EXPECT_GE(p.proposals[i - 1].probability, x.probability);
+      if (i > 0) {
+        EXPECT_GE(p.proposals[i - 1].probability, x.probability);
+      }
       ASSERT_GE(x.site, 0);
       ASSERT_LT(x.site, sites);
       ASSERT_GE(x.candidate, 0);

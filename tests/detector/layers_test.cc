@@ -151,7 +151,9 @@ TEST(GreatBias, MatchesDenseConstruction) {
       auto real = got[i].slice(2, 0, count);
       EXPECT_TRUE(at::allclose(real, expected[i].slice(2, 0, count), 1e-6, 1e-6));
       // Padded keys are masked out.
-      if (count < len) EXPECT_LT(got[i].slice(2, count).max().item<float>(), -1e8);
+      if (count < len) {
+        EXPECT_LT(got[i].slice(2, count).max().item<float>(), -1e8);
+      }
     }
   }
 }

@@ -54,12 +54,12 @@ TEST(BadInput, BinaryFileIsRefusedWithTheOffset) {
 
 TEST(BadInput, InvalidUtf8IsRefusedWithTheLine) {
   const char* cases[] = {
-      "x = 1\ny = '\xff'\n",          // never valid
-      "x = '\x80'\n",                 // lone continuation byte
-      "x = '\xc0\xaf'\n",             // overlong '/'
-      "x = '\xed\xa0\x80'\n",         // surrogate
-      "x = '\xf4\x90\x80\x80'\n",     // above U+10FFFF
-      "x = '\xe2\x82'",               // truncated at the end
+      "x = 1\ny = '\xff'\n",       // never valid
+      "x = '\x80'\n",              // lone continuation byte
+      "x = '\xc0\xaf'\n",          // overlong '/'
+      "x = '\xed\xa0\x80'\n",      // surrogate
+      "x = '\xf4\x90\x80\x80'\n",  // above U+10FFFF
+      "x = '\xe2\x82'",            // truncated at the end
   };
   for (const char* text : cases) {
     const ParsedFile file = parse_all(text);
@@ -94,7 +94,8 @@ std::string nested_ifs(int depth) {
 
 std::string nested_defs(int depth) {
   std::string text;
-  for (int i = 0; i < depth; ++i) text += std::string(i, ' ') + "def f" + std::to_string(i) + "():\n";
+  for (int i = 0; i < depth; ++i)
+    text += std::string(i, ' ') + "def f" + std::to_string(i) + "():\n";
   return text + std::string(depth, ' ') + "return 1\n";
 }
 
@@ -137,7 +138,8 @@ std::string big_file(size_t target_bytes) {
   std::string text;
   for (int i = 0; text.size() < target_bytes; ++i) {
     const std::string n = std::to_string(i);
-    text += "def f" + n + "(a, b):\n    s = f\"{a}-{b}\"  # c\n    return [a * k for k in range(b)]\n\n";
+    text += "def f" + n +
+            "(a, b):\n    s = f\"{a}-{b}\"  # c\n    return [a * k for k in range(b)]\n\n";
   }
   return text;
 }
@@ -192,8 +194,19 @@ TEST(BadInput, ErrorInModuleCodeFlagsOnlyTheModule) {
 
 TEST(BadInput, GarbageTextGivesGraphs) {
   const char* cases[] = {
-      ")))(((:::", "def", "class", "lambda", "@", "f\"{", "'''unterminated", "def f(:\n  ]]]\n",
-      "\t\t  \tx\n  y\n", "if:\nelse:\n", "\xef\xbb\xbfx = 1\n", "x = 1\r\ny = 2\r\n", "\\\n",
+      ")))(((:::",
+      "def",
+      "class",
+      "lambda",
+      "@",
+      "f\"{",
+      "'''unterminated",
+      "def f(:\n  ]]]\n",
+      "\t\t  \tx\n  y\n",
+      "if:\nelse:\n",
+      "\xef\xbb\xbfx = 1\n",
+      "x = 1\r\ny = 2\r\n",
+      "\\\n",
   };
   for (const char* text : cases) {
     const ParsedFile file = parse_all(text);

@@ -3,7 +3,6 @@
 //   BUGSEEK_UPDATE_GOLDEN=1 build/tests/parser_tests --gtest_filter='Golden*'
 // Run the binary directly for updates, not ctest -j: cases of one file rewrite the same file.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cctype>
@@ -70,7 +69,8 @@ TEST(GoldenFiles, WellFormedAndPresent) {
   ASSERT_NO_THROW(cases = load_golden_cases());
   EXPECT_GE(cases.size(), 6u) << "golden cases in " << golden_dir();
   for (const auto& c : cases) {
-    EXPECT_FALSE(c.expected.empty() && !update_mode()) << c.file << ": '" << c.name << "' lists no edges";
+    EXPECT_FALSE(c.expected.empty() && !update_mode())
+        << c.file << ": '" << c.name << "' lists no edges";
   }
 }
 

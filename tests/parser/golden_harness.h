@@ -25,14 +25,14 @@ namespace bugseek::parser::golden {
 constexpr const char* kUnitKind = "Unit";  // pseudo edge kind: the file's units
 
 struct GoldenCase {
-  std::string file;                 // path of the .txt file
-  std::string name;                 // the `=== name` line
-  size_t index = 0;                 // position of the case in its file
-  std::vector<std::string> kinds;   // `% kinds`: compared kinds (empty: from expected / all)
-  std::string unit;                 // `% unit`: qualified name (empty: the first unit)
+  std::string file;                // path of the .txt file
+  std::string name;                // the `=== name` line
+  size_t index = 0;                // position of the case in its file
+  std::vector<std::string> kinds;  // `% kinds`: compared kinds (empty: from expected / all)
+  std::string unit;                // `% unit`: qualified name (empty: the first unit)
   std::string source;
   std::vector<std::string> expected;
-  size_t expected_first_line = 0;   // line numbers (0-based) of the expected section in the file
+  size_t expected_first_line = 0;  // line numbers (0-based) of the expected section in the file
   size_t expected_end_line = 0;
 };
 
@@ -139,11 +139,10 @@ inline std::string unit_line(const Unit& unit) {
   const char* kind = unit.kind == UnitKind::kFunction ? "function"
                      : unit.kind == UnitKind::kLambda ? "lambda"
                                                       : "module";
-  std::string line = std::string(kUnitKind) + "  " + kind + "  " + unit.qualified_name + "  " +
-                     std::to_string(unit.span.start.row + 1) + ":" +
-                     std::to_string(unit.span.start.column) + "-" +
-                     std::to_string(unit.span.end.row + 1) + ":" +
-                     std::to_string(unit.span.end.column);
+  std::string line =
+      std::string(kUnitKind) + "  " + kind + "  " + unit.qualified_name + "  " +
+      std::to_string(unit.span.start.row + 1) + ":" + std::to_string(unit.span.start.column) + "-" +
+      std::to_string(unit.span.end.row + 1) + ":" + std::to_string(unit.span.end.column);
   if (unit.has_syntax_errors) line += "  syntax-errors";
   return line;
 }

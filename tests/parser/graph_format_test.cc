@@ -123,7 +123,8 @@ TEST(GraphFormat, JsonIsWellFormed) {
 }
 
 TEST(GraphFormat, FileJsonHasEveryUnit) {
-  const ParsedFile file = parse_source("def f():\n    pass\nx = 1\n", *find_language("python"), "f.py");
+  const ParsedFile file =
+      parse_source("def f():\n    pass\nx = 1\n", *find_language("python"), "f.py");
   const auto units = extract_units(file);
   std::vector<CodeGraph> graphs;
   for (const auto& unit : units) graphs.push_back(build_graph(file, unit));
@@ -153,8 +154,8 @@ TEST(GraphFormat, SexpShowsFieldsAndTokens) {
 TEST(GraphFormat, DeepGraphsPrint) {
   ParseOptions options;
   options.max_depth = 0;
-  const CodeGraph g = graph_of("x = " + std::string(3000, '(') + "1" + std::string(3000, ')'), 0,
-                               options);
+  const CodeGraph g =
+      graph_of("x = " + std::string(3000, '(') + "1" + std::string(3000, ')'), 0, options);
   std::ostringstream sexp, json, dot;
   write_sexp(sexp, g);
   write_json(json, g);

@@ -1,5 +1,7 @@
 // Unit extraction: which functions become units, their names and spans, and that nested
 // functions stay inside their parent's graph.
+#include "parser/units.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,7 +9,6 @@
 
 #include "parser/language.h"
 #include "parser/source_file.h"
-#include "parser/units.h"
 
 namespace bugseek::parser {
 namespace {
@@ -73,8 +74,8 @@ TEST(Units, OnlyStatementLambdasAreUnits) {
       "g = (lambda: 6)\n"
       "h += lambda: 7\n"
       "x.y = lambda: 8\n");
-  EXPECT_EQ(names(units), (std::vector<std::string>{"a", "c", "d", "<lambda>", "<lambda>",
-                                                    "<module>"}));
+  EXPECT_EQ(names(units),
+            (std::vector<std::string>{"a", "c", "d", "<lambda>", "<lambda>", "<module>"}));
 }
 
 TEST(Units, DecoratedSpanIncludesDecoratorsAndFunctionsInBlocksAreFound) {
@@ -131,6 +132,17 @@ TEST(Units, AUnitFromAnotherFileIsMisuse) {
   unit.span.start_byte = 0;
   unit.span.end_byte = 5;
   EXPECT_THROW(build_graph(file, unit), std::exception);
+}
+
+TEST(Units, AUnitWorksOnAnotherParseOfTheSameText) {
+  const std::string text = "x = 1\nclass C:\n    def m(self):\n        return x\n";
+  ParsedFile first;
+  const auto units = units_of(text, &first);
+  ParsedFile second = parse_source(text, *find_language("python"));
+  const CodeGraph a = build_graph(first, units[0]);
+  const CodeGraph b = build_graph(second, units[0]);
+  EXPECT_EQ(a.nodes.size(), b.nodes.size());
+  EXPECT_EQ(a.edges.size(), b.edges.size());
 }
 
 TEST(Units, RefusedFilesHaveNoUnits) {

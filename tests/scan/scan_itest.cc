@@ -1,0 +1,112 @@
+// `bugseek scan` end to end with a tiny untrained model: the three output formats, exit codes
+// (0, 3 with --fail-on-findings, 2 for usage errors and a missing default model, 1 for a bad
+// model file), and broken or binary files counted rather than fatal.
+#include <gtest/gtest.h>
+
+#include "common/json.h"
+#include "tests/scan/cli_run.h"
+#include "tests/scan/tiny_model.h"
+
+namespace bugseek {
+namespace {
+
+using testing::run_bugseek;
+
+class ScanCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("src/good.py",
+               "def clamp(value, low, high):\n    if value < low:\n        return low\n"
+               "    if value > high:\n        return high\n    return value\n\n\n"
+               "class Walker:\n    def walk(self, root, limit):\n        seen = []\n"
+               "        for name in root:\n            if len(seen) >= limit:\n"
+               "                break\n            seen.append(name)\n        return seen\n");
+    dir_.write("src/broken.py", "def ok(a, b):\n    return a - b\n\n\ndef bad(x:\n    return x\n");
+    dir_.write("src/blob.py", std::string("x = 1\0\0\n", 8));
+    model_ = testing::write_tiny_model(dir_.path()).string();
+  }
+  std::string src() const { return (dir_.path() / "src").string(); }
+  testing::CliRun scan(const std::string& args) const {
+    return run_bugseek("scan " + src() + " --model " + model_ + " " + args, dir_.path());
+  }
+
+  testing::ScratchDir dir_;
+  std::string model_;
+};
+
+TEST_F(ScanCli, HelpExitsZero) {
+  const auto r = run_bugseek("scan --help", dir_.path());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--fail-on-findings"), std::string::npos);
+}
+
+TEST_F(ScanCli, TextFindingsInCompilerStyle) {
+  const auto r = scan("--threshold 0");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(": warning: possible "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[bugseek/"), std::string::npos);
+  EXPECT_NE(r.out.find("^"), std::string::npos);
+  EXPECT_NE(r.err.find("bugseek scan: 2 files"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 binary"), std::string::npos) << r.err;
+}
+
+TEST_F(ScanCli, JsonHasFindingsAndSummary) {
+  const auto r = scan("--threshold 0 --format json --top 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::Value v = json::parse(r.out);
+  EXPECT_EQ(v.at("findings").size(), 2u);
+  EXPECT_GT(v.at("summary").at("findings_total").as_int(), 2);
+  EXPECT_EQ(v.at("summary").at("files_scanned").as_int(), 2);
+  EXPECT_EQ(v.at("summary").at("files_syntax_errors").as_int(), 1);
+  const json::Value& f = v.at("findings")[0];
+  EXPECT_TRUE(f.contains("replacement"));
+  EXPECT_TRUE(f.contains("probability"));
+}
+
+TEST_F(ScanCli, SarifIsVersion210) {
+  const auto r = scan("--threshold 0 --format sarif");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::Value v = json::parse(r.out);
+  EXPECT_EQ(v.at("version").as_string(), "2.1.0");
+  const json::Value& run = v.at("runs")[0];
+  EXPECT_EQ(run.at("tool").at("driver").at("rules").size(), 7u);
+  EXPECT_GT(run.at("results").size(), 0u);
+}
+
+TEST_F(ScanCli, FailOnFindingsExitsThree) {
+  EXPECT_EQ(scan("--threshold 0 --fail-on-findings -q").status, 3);
+  EXPECT_EQ(scan("--threshold 1 --fail-on-findings -q").status, 0);
+}
+
+TEST_F(ScanCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(scan("--format xml").status, 2);
+  EXPECT_EQ(scan("--threshold 2").status, 2);
+  EXPECT_EQ(run_bugseek("scan --model " + model_, dir_.path()).status, 2);
+  EXPECT_EQ(run_bugseek("scan /no/such/path --model " + model_, dir_.path()).status, 2);
+}
+
+TEST_F(ScanCli, MissingDefaultModelSaysHowToGetOne) {
+  const auto r = run_bugseek("scan " + src(), dir_.path(), dir_.path().string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("bugseek train"), std::string::npos) << r.err;
+}
+
+TEST_F(ScanCli, DefaultModelFromRuns) {
+  std::filesystem::create_directories(dir_.path() / "runs/a");
+  std::filesystem::copy_file(model_, dir_.path() / "runs/a/model-best.bugseek");
+  const auto r = run_bugseek("scan src --threshold 0 --fail-on-findings", dir_.path(),
+                             dir_.path().string());
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.out.find("src/good.py:"), std::string::npos) << r.out;
+}
+
+TEST_F(ScanCli, BadModelFileExitsOne) {
+  dir_.write("bad.bugseek", "not a model");
+  const auto r = run_bugseek("scan " + src() + " --model " + (dir_.path() / "bad.bugseek").string(),
+                             dir_.path());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bugseek: error:"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace bugseek

@@ -1,0 +1,265 @@
+#include "train/doctor.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <unordered_map>
+
+#include "data/sample.h"
+#include "detector/torch_api.h"
+#include "parser/rewrites.h"
+#include "train/validation.h"
+
+namespace bugseek::train {
+namespace {
+
+std::string fmt(const char* format, double a, double b = 0, double c = 0) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+// Function text with all whitespace removed: a copy that differs only in layout is the same.
+size_t text_key(const std::string& text) {
+  std::string squeezed;
+  squeezed.reserve(text.size());
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') squeezed.push_back(c);
+  }
+  return std::hash<std::string>{}(squeezed);
+}
+
+DoctorCheck check_splits(const DoctorInputs& in) {
+  DoctorCheck check{"splits are disjoint", false, ""};
+  std::unordered_map<size_t, int> split_of_text;
+  std::unordered_map<std::string, int> split_of_file;
+  int64_t shared_texts = 0, shared_files = 0;
+  const std::vector<data::FunctionRecord>* splits[] = {in.train, in.valid, in.test};
+  for (int s = 0; s < 3; ++s) {
+    if (splits[s] == nullptr) continue;
+    for (const auto& r : *splits[s]) {
+      auto [it, fresh] = split_of_text.emplace(text_key(r.text), s);
+      if (!fresh && it->second != s) ++shared_texts;
+      auto [fit, ffresh] = split_of_file.emplace(r.file, s);
+      if (!ffresh && fit->second != s) ++shared_files;
+    }
+  }
+  check.passed = shared_texts == 0 && shared_files == 0;
+  check.detail = std::to_string(split_of_text.size()) + " distinct functions; " +
+                 std::to_string(shared_texts) + " function texts and " +
+                 std::to_string(shared_files) + " files in more than one split (expected 0)";
+  return check;
+}
+
+DoctorCheck check_round_trip(const DoctorInputs& in) {
+  DoctorCheck check{"planted bugs round-trip", false, ""};
+  data::SampleOptions options;
+  options.buggy_fraction = 1;
+  options.max_nodes = in.max_nodes;
+  data::RandomBugSelector random;
+  int planted = 0, restored = 0;
+  const size_t n = std::min<size_t>(in.train->size(), 200);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& record = (*in.train)[(i * 7919) % in.train->size()];
+    data::Rng rng(in.seed + i);
+    data::Sample s = data::make_sample(record, options, *in.featurizer, &random, rng);
+    if (s.status != data::SampleStatus::kBuggy) continue;
+    ++planted;
+    restored += parser::apply_edit(s.buggy_text, s.repair) == record.text;
+  }
+  check.passed = planted > 0 && restored == planted;
+  check.detail = std::to_string(restored) + "/" + std::to_string(planted) +
+                 " planted bugs restored byte for byte by their repair";
+  return check;
+}
+
+std::vector<data::GraphFeatures> sample_graphs(const std::vector<data::FunctionRecord>& records,
+                                               const DoctorInputs& in, size_t count, uint64_t salt) {
+  data::SampleOptions options;
+  options.buggy_fraction = 0.5;
+  options.max_nodes = std::min<uint32_t>(in.max_nodes, 400);
+  data::RandomBugSelector random;
+  std::vector<data::GraphFeatures> graphs;
+  for (size_t i = 0; i < records.size() * 2 && graphs.size() < count; ++i) {
+    data::Rng rng(in.seed * 31 + salt * 1000003 + i);
+    const auto& record = records[(i * 104729 + salt) % records.size()];
+    data::Sample s = data::make_sample(record, options, *in.featurizer, &random, rng);
+    if (s.status == data::SampleStatus::kBuggy || s.status == data::SampleStatus::kClean) {
+      graphs.push_back(std::move(s.features));
+    }
+  }
+  return graphs;
+}
+
+// Graphs whose targets reach every part of the model: a clean graph and a planted bug repaired
+// by each candidate kind (text, symbol, swap), so an untouched head is a real finding.
+std::vector<data::GraphFeatures> covering_graphs(const std::vector<data::FunctionRecord>& records,
+                                                 const DoctorInputs& in) {
+  std::vector<data::GraphFeatures> pool = sample_graphs(records, in, 200, 4);
+  std::vector<data::GraphFeatures> picked;
+  bool have_clean = false;
+  bool have_kind[3] = {false, false, false};
+  for (auto& g : pool) {
+    if (g.target_site < 0) {
+      if (have_clean) continue;
+      have_clean = true;
+    } else {
+      const int kind = g.cand_kind[g.target_cand];
+      if (kind < 0 || kind > 2 || have_kind[kind]) continue;
+      have_kind[kind] = true;
+    }
+    picked.push_back(std::move(g));
+  }
+  return picked;
+}
+
+data::Batch to_batch(const std::vector<data::GraphFeatures>& graphs) {
+  data::Batch batch;
+  for (const auto& g : graphs) data::append_to_batch(batch, g);
+  return batch;
+}
+
+DoctorCheck check_initial_loss(const DoctorInputs& in, const std::vector<data::GraphFeatures>& graphs) {
+  DoctorCheck check{"initial loss matches uniform predictions", false, ""};
+  double expected = 0;
+  for (const auto& g : graphs) {
+    expected += std::log(double(g.site_node.size()) + 1.0);
+    if (g.target_site >= 0) {
+      expected += std::log(double(std::count(g.cand_site.begin(), g.cand_site.end(), g.target_site)));
+    }
+  }
+  expected /= double(graphs.size());
+  detector::Detector det(in.config, in.seed, in.device);
+  det.set_training(false);
+  const double actual = det.evaluate(to_batch(graphs)).loss;
+  const double ratio = actual / expected;
+  check.passed = ratio > 0.67 && ratio < 1.5;
+  check.detail = fmt("loss %.3f vs %.3f expected from uniform (ratio %.2f, pass within 0.67-1.5)",
+                     actual, expected, ratio);
+  return check;
+}
+
+DoctorCheck check_gradients(const DoctorInputs& in, const std::vector<data::GraphFeatures>& graphs) {
+  DoctorCheck check{"every parameter gets a gradient", false, ""};
+  detector::Detector det(in.config, in.seed, in.device);
+  det.set_training(false);
+  detector::ForwardOutput out = detector::forward(det, to_batch(graphs));
+  out.loss.backward();
+  std::vector<std::string> missing;
+  int total = 0;
+  for (auto& [name, p] : detector::named_parameters(det)) {
+    ++total;
+    if (!p.grad().defined() || p.grad().abs().sum().item<double>() == 0.0) missing.push_back(name);
+  }
+  check.passed = missing.empty();
+  check.detail = std::to_string(total - static_cast<int>(missing.size())) + "/" +
+                 std::to_string(total) + " parameter tensors have a non-zero gradient";
+  for (size_t i = 0; i < missing.size() && i < 6; ++i) {
+    check.detail += (i == 0 ? "; zero or none: " : ", ") + missing[i];
+  }
+  if (missing.size() > 6) check.detail += ", ...";
+  return check;
+}
+
+// Trains a fresh detector for `steps` on `batches` (round robin) and returns it.
+detector::Detector train_fresh(const DoctorInputs& in, const std::vector<data::Batch>& batches,
+                               int steps, double lr) {
+  detector::Detector det(in.config, in.seed, in.device);
+  det.set_training(false);  // no dropout: the checks measure fitting, not regularization
+  torch::optim::Adam optimizer(detector::parameters(det), torch::optim::AdamOptions(lr));
+  for (int step = 0; step < steps; ++step) {
+    optimizer.zero_grad();
+    detector::ForwardOutput out = detector::forward(det, batches[step % batches.size()]);
+    out.loss.backward();
+    optimizer.step();
+  }
+  return det;
+}
+
+DoctorCheck check_overfit(const DoctorInputs& in, const std::vector<data::GraphFeatures>& graphs) {
+  DoctorCheck check{"one batch overfits", false, ""};
+  std::vector<data::Batch> batch = {to_batch(graphs)};
+  detector::Detector det = train_fresh(in, batch, in.learning_steps * 2, 3e-3);
+  const auto result = det.evaluate(batch[0]);
+  check.passed = result.joint_acc >= 0.9;
+  check.detail = fmt("joint accuracy %.2f after %.0f steps on %.0f graphs (pass >= 0.90)",
+                     result.joint_acc, in.learning_steps * 2.0, double(graphs.size()));
+  return check;
+}
+
+// Each graph's target replaced by a random site (or NO_BUG) and a random candidate there.
+std::vector<data::GraphFeatures> shuffle_targets(std::vector<data::GraphFeatures> graphs,
+                                                 uint64_t seed) {
+  data::Rng rng(seed);
+  for (auto& g : graphs) {
+    const auto sites = static_cast<int32_t>(g.site_node.size());
+    int32_t site = std::uniform_int_distribution<int32_t>(-1, sites - 1)(rng);
+    g.target_site = site;
+    g.target_cand = -1;
+    if (site < 0) continue;
+    std::vector<int32_t> cands;
+    for (int32_t c = 0; c < static_cast<int32_t>(g.cand_site.size()); ++c) {
+      if (g.cand_site[c] == site) cands.push_back(c);
+    }
+    g.target_cand = cands[std::uniform_int_distribution<size_t>(0, cands.size() - 1)(rng)];
+  }
+  return graphs;
+}
+
+DoctorCheck check_shuffled(const DoctorInputs& in, const std::vector<data::GraphFeatures>& train,
+                           const std::vector<data::GraphFeatures>& held_out) {
+  DoctorCheck check{"true targets beat shuffled targets", false, ""};
+  std::vector<data::Batch> true_batches, shuffled_batches;
+  auto shuffled = shuffle_targets(train, in.seed + 99);
+  for (size_t i = 0; i < train.size(); i += 16) {
+    const size_t end = std::min(train.size(), i + 16);
+    true_batches.push_back(to_batch({train.begin() + i, train.begin() + end}));
+    shuffled_batches.push_back(to_batch({shuffled.begin() + i, shuffled.begin() + end}));
+  }
+  const data::Batch eval_batch = to_batch(held_out);
+  detector::Detector good = train_fresh(in, true_batches, in.learning_steps, 2e-3);
+  detector::Detector bad = train_fresh(in, shuffled_batches, in.learning_steps, 2e-3);
+  const auto good_result = good.evaluate(eval_batch);
+  const auto bad_result = bad.evaluate(eval_batch);
+  check.passed = good_result.loss < bad_result.loss * 0.9;
+  check.detail = fmt("held-out loss %.3f (true targets) vs %.3f (shuffled); joint %.2f", good_result.loss,
+                     bad_result.loss, good_result.joint_acc) +
+                 fmt(" vs %.2f (pass: true loss < 0.9 x shuffled)", bad_result.joint_acc);
+  return check;
+}
+
+}  // namespace
+
+std::vector<DoctorCheck> run_doctor(const DoctorInputs& in) {
+  std::vector<DoctorCheck> checks;
+  checks.push_back(check_splits(in));
+  if (in.train == nullptr || in.train->empty()) {
+    checks.push_back({"training split is not empty", false, "no training functions"});
+    return checks;
+  }
+  checks.push_back(check_round_trip(in));
+  const auto small = sample_graphs(*in.train, in, 16, 1);
+  if (small.empty()) {
+    checks.push_back({"graphs can be built", false, "no training function gave a graph"});
+    return checks;
+  }
+  checks.push_back(check_initial_loss(in, small));
+  checks.push_back(check_gradients(in, covering_graphs(*in.train, in)));
+  checks.push_back(check_overfit(in, small));
+  const auto& held = (in.valid != nullptr && !in.valid->empty()) ? *in.valid : *in.train;
+  checks.push_back(check_shuffled(in, sample_graphs(*in.train, in, 160, 2),
+                                  sample_graphs(held, in, 64, 3)));
+  return checks;
+}
+
+std::string format_doctor(const std::vector<DoctorCheck>& checks) {
+  std::string out;
+  for (const auto& c : checks) {
+    out += std::string("[doctor] ") + (c.passed ? "PASS " : "FAIL ") + c.name + ": " + c.detail + "\n";
+  }
+  return out;
+}
+
+}  // namespace bugseek::train
