@@ -10,7 +10,10 @@
 // (the first --max-files files, sorted; bugs planted at random, half the samples clean) with a
 // SentencePiece vocabulary trained on them; --data synthetic uses graphs shaped like real ones
 // (150 nodes, 600 edges, 12 sites). FLOPs are counted analytically from the matrix products
-// (forward x 3 for a training step); element-wise work is not counted.
+// (forward x 3 for a training step); element-wise work is not counted. cpu_s/step is the process's
+// CPU time per step, a load-independent measure on a shared machine (with --threads 1).
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -137,6 +140,15 @@ double forward_flops(const detector::DetectorConfig& c, const data::Batch& b) {
   return flops;
 }
 
+// User + system CPU seconds of this process: on a shared machine, work per step independent of
+// how much of the CPU the scheduler gave us.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 double mm_peak_gflops(const at::Device& device) {
   const int64_t n = 1024;
   auto a = at::randn({n, n}).to(device), b = at::randn({n, n}).to(device);
@@ -198,8 +210,8 @@ int run(const Options& o) {
       if (!printed_peak) {
         std::printf("device %s, %d threads; torch::mm 1024^3 peak: %.1f GFLOP/s\n",
                     det.device_name().c_str(), o.threads, mm_peak_gflops(device));
-        std::printf("%-12s %-8s %10s %9s %9s %10s %9s %8s\n", "model", "size", "params",
-                    "steps/s", "graphs/s", "GFLOP/s", "loss", "joint");
+        std::printf("%-12s %-8s %10s %9s %9s %10s %11s %9s %8s\n", "model", "size", "params",
+                    "steps/s", "graphs/s", "GFLOP/s", "cpu_s/step", "loss", "joint");
         printed_peak = true;
       }
       torch::optim::Adam opt(detector::parameters(det), torch::optim::AdamOptions(1e-3));
@@ -215,6 +227,7 @@ int run(const Options& o) {
       double flops = 0;
       detector::LossOutput last;
       auto start = Clock::now();
+      const double cpu_start = cpu_seconds();
       for (int i = 0; i < o.steps; ++i) {
         const auto& b = batches[static_cast<size_t>(i) % batches.size()];
         last = step(b);
@@ -222,9 +235,11 @@ int run(const Options& o) {
       }
       if (device.is_cuda()) torch::cuda::synchronize();
       const double secs = seconds_since(start);
-      std::printf("%-12s %-8s %10lld %9.2f %9.1f %10.2f %9.3f %8.2f\n", model.c_str(),
+      const double cpu = cpu_seconds() - cpu_start;
+      std::printf("%-12s %-8s %10lld %9.2f %9.1f %10.2f %11.3f %9.3f %8.2f\n", model.c_str(),
                   size.c_str(), static_cast<long long>(det.num_parameters()), o.steps / secs,
-                  o.steps * o.batch / secs, flops / secs / 1e9, last.loss, last.joint_acc);
+                  o.steps * o.batch / secs, flops / secs / 1e9, cpu / o.steps, last.loss,
+                  last.joint_acc);
       std::fflush(stdout);
     }
   }

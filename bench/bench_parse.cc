@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   const double full_s = best_full.total();
   std::printf(
       "functions %zu, units %zu (module units included), nodes %zu, edges %zu, "
-      "files refused %zu\n",
+      "files empty or refused %zu\n",
       best_full.functions, best_full.units, best_full.nodes, best_full.edges, best_full.skipped);
   std::printf("raw tree-sitter parse : %7.3f s  %6.2f MB/s  %9.0f functions/s\n", best_raw,
               mb / best_raw, best_full.functions / best_raw);

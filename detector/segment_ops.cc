@@ -11,9 +11,19 @@ at::Tensor segment_max(const at::Tensor& src, const at::Tensor& index, int64_t n
               index.sizes());
   auto out = at::zeros({num_segments, src.size(1)}, src.options());
   if (src.size(0) == 0) return out;
-  // include_self=false: a segment's value is the max of its rows only; empty ones keep 0.
-  return out.scatter_reduce(0, index.unsqueeze(1).expand_as(src), src, "amax",
-                            /*include_self=*/false);
+  at::Tensor weight;  // [R, D]: 1 / (number of tied maxima) where src is its segment's max, else 0
+  {
+    at::NoGradGuard no_grad;
+    // include_self=false: a segment's value is the max of its rows only; empty ones keep 0.
+    auto max = out.scatter_reduce(0, index.unsqueeze(1).expand_as(src), src, "amax",
+                                  /*include_self=*/false);
+    auto is_max = (src == max.index_select(0, index)).to(src.scalar_type());
+    auto ties = at::zeros_like(out).index_add_(0, index, is_max);
+    weight = is_max / ties.index_select(0, index).clamp_min(1);
+  }
+  // The max written as a weighted sum: same value, and a gradient (split evenly among ties, as
+  // ATen's own amax does) through index_add instead of scatter_reduce's slow backward in 1.13.
+  return out.index_add(0, index, src * weight);
 }
 
 at::Tensor segment_sum(const at::Tensor& src, const at::Tensor& index, int64_t num_segments) {

@@ -1,6 +1,8 @@
 #include "eval/suites.h"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -42,24 +44,54 @@ SampleOutcome outcome_of(const detector::GraphPrediction& prediction, const Labe
   return o;
 }
 
-void evaluate_samples(detector::Detector& detector, const std::vector<LabeledSample>& samples,
-                      int32_t batch_nodes, MetricsAccumulator& metrics) {
-  size_t begin = 0;
-  while (begin < samples.size()) {
-    data::Batch batch;
-    size_t end = begin;
-    while (end < samples.size() &&
-           (batch.num_graphs == 0 || batch.num_nodes + samples[end].features.num_nodes <= batch_nodes)) {
-      data::append_to_batch(batch, samples[end].features);
-      ++end;
+std::vector<data::Batch> pack_in_order(const std::vector<LabeledSample>& samples,
+                                       int32_t batch_nodes) {
+  std::vector<data::Batch> batches;
+  data::Batch batch;
+  for (const LabeledSample& s : samples) {
+    if (batch.num_graphs > 0 && batch.num_nodes + s.features.num_nodes > batch_nodes) {
+      batches.push_back(std::move(batch));
+      batch = data::Batch{};
     }
-    const std::vector<detector::GraphPrediction> predictions = detector.predict(batch, 0);
-    if (predictions.size() != end - begin) {
-      throw Error(str_cat("evaluate_samples: ", predictions.size(), " predictions for ",
-                          end - begin, " graphs"));
+    data::append_to_batch(batch, s.features);
+  }
+  if (batch.num_graphs > 0) batches.push_back(std::move(batch));
+  return batches;
+}
+
+void evaluate_samples(const detector::ModelFile& model, const std::vector<LabeledSample>& samples,
+                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics) {
+  const std::vector<data::Batch> batches = pack_in_order(samples, batch_nodes);
+  std::vector<std::vector<detector::GraphPrediction>> predictions(batches.size());
+  const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), batches.size()));
+  // One torch thread per worker: a batch's numbers then do not depend on the thread count.
+  detector::set_num_threads(1);
+  std::vector<std::exception_ptr> errors(workers);
+  auto work = [&](size_t t) {
+    try {
+      detector::Detector detector = detector::make_detector(model, detector::DeviceKind::kCpu);
+      for (size_t b = t; b < batches.size(); b += workers) {
+        predictions[b] = detector.predict(batches[b], 0);
+      }
+    } catch (...) {
+      errors[t] = std::current_exception();
     }
-    for (size_t i = begin; i < end; ++i) metrics.add(outcome_of(predictions[i - begin], samples[i]));
-    begin = end;
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < workers; ++t) pool.emplace_back(work, t);
+  for (std::thread& th : pool) th.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  size_t index = 0;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (predictions[b].size() != static_cast<size_t>(batches[b].num_graphs)) {
+      throw Error(str_cat("evaluate_samples: ", predictions[b].size(), " predictions for ",
+                          batches[b].num_graphs, " graphs"));
+    }
+    for (const detector::GraphPrediction& p : predictions[b]) {
+      metrics.add(outcome_of(p, samples[index++]));
+    }
   }
 }
 
@@ -67,10 +99,8 @@ namespace {
 
 EvalReport evaluate(const detector::ModelFile& model, const SuiteSamples& set,
                     const SuiteOptions& options) {
-  detector::set_num_threads(options.threads);
-  detector::Detector detector = detector::make_detector(model, detector::DeviceKind::kCpu);
   MetricsAccumulator metrics(bug_kind_names());
-  evaluate_samples(detector, set.samples, options.batch_nodes, metrics);
+  evaluate_samples(model, set.samples, options.batch_nodes, options.threads, metrics);
   EvalReport report;
   report.seed = options.seed;
   report.inputs = set.inputs;

@@ -24,7 +24,7 @@ namespace bugseek::eval {
 struct SuiteOptions {
   uint64_t seed = 1;             // synthetic: which bug is planted in which function
   double threshold = 0.5;        // operating point and false alarm rate
-  int threads = 1;               // featurizing threads and torch threads
+  int threads = 1;               // featurizing threads, then detector threads (one torch thread each)
   int32_t batch_nodes = 12000;   // graph nodes per detector batch
   uint32_t max_nodes = 0;        // synthetic: functions with larger graphs are skipped (0 = no limit)
   size_t max_functions = 0;      // synthetic: a seeded choice of this many test functions (0 = all)
@@ -51,10 +51,11 @@ std::vector<std::string> bug_kind_names();
 // are those of the best location other than NO_BUG (what scan would report).
 SampleOutcome outcome_of(const detector::GraphPrediction& prediction, const LabeledSample& sample);
 
-// Runs `detector` over `samples` in order, in batches of at most `batch_nodes` nodes, and adds
-// every outcome to `metrics`.
-void evaluate_samples(detector::Detector& detector, const std::vector<LabeledSample>& samples,
-                      int32_t batch_nodes, MetricsAccumulator& metrics);
+// Runs the detector of `model` over `samples`, packed in order into batches of at most
+// `batch_nodes` nodes, on `threads` threads (one Detector and one torch thread each, so the
+// numbers do not depend on the thread count), and adds every outcome to `metrics` in order.
+void evaluate_samples(const detector::ModelFile& model, const std::vector<LabeledSample>& samples,
+                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics);
 
 // Synthetic samples of `functions` (a test split): per function a bug planted by the random
 // selector with a generator seeded from (seed, index), and the function clean. Functions that do

@@ -94,21 +94,24 @@ std::vector<data::GraphFeatures> sample_graphs(const std::vector<data::FunctionR
 }
 
 // Graphs whose targets reach every part of the model: a clean graph and a planted bug repaired
-// by each candidate kind (text, symbol, swap), so an untouched head is a real finding.
+// by each candidate kind (text, symbol, swap), each at a site with two or more candidates (a
+// softmax over one candidate is constant and passes no gradient), so an untouched head is a real
+// finding. `covered` says which kinds were found.
 std::vector<data::GraphFeatures> covering_graphs(const std::vector<data::FunctionRecord>& records,
-                                                 const DoctorInputs& in) {
-  std::vector<data::GraphFeatures> pool = sample_graphs(records, in, 200, 4);
+                                                 const DoctorInputs& in, bool covered[3]) {
+  std::vector<data::GraphFeatures> pool = sample_graphs(records, in, 400, 4);
   std::vector<data::GraphFeatures> picked;
   bool have_clean = false;
-  bool have_kind[3] = {false, false, false};
+  for (int k = 0; k < 3; ++k) covered[k] = false;
   for (auto& g : pool) {
     if (g.target_site < 0) {
       if (have_clean) continue;
       have_clean = true;
     } else {
       const int kind = g.cand_kind[g.target_cand];
-      if (kind < 0 || kind > 2 || have_kind[kind]) continue;
-      have_kind[kind] = true;
+      const auto at_site = std::count(g.cand_site.begin(), g.cand_site.end(), g.target_site);
+      if (kind < 0 || kind > 2 || covered[kind] || at_site < 2) continue;
+      covered[kind] = true;
     }
     picked.push_back(std::move(g));
   }
@@ -141,8 +144,16 @@ DoctorCheck check_initial_loss(const DoctorInputs& in, const std::vector<data::G
   return check;
 }
 
-DoctorCheck check_gradients(const DoctorInputs& in, const std::vector<data::GraphFeatures>& graphs) {
+DoctorCheck check_gradients(const DoctorInputs& in) {
   DoctorCheck check{"every parameter gets a gradient", false, ""};
+  bool covered[3];
+  const std::vector<data::GraphFeatures> graphs = covering_graphs(*in.train, in, covered);
+  if (!covered[0] || !covered[1] || !covered[2]) {
+    check.detail = std::string("could not find planted bugs of every repair kind (text ") +
+                   (covered[0] ? "yes" : "no") + ", variable " + (covered[1] ? "yes" : "no") +
+                   ", swap " + (covered[2] ? "yes" : "no") + ") in 400 training samples";
+    return check;
+  }
   detector::Detector det(in.config, in.seed, in.device);
   det.set_training(false);
   detector::ForwardOutput out = detector::forward(det, to_batch(graphs));
@@ -246,7 +257,7 @@ std::vector<DoctorCheck> run_doctor(const DoctorInputs& in) {
     return checks;
   }
   checks.push_back(check_initial_loss(in, small));
-  checks.push_back(check_gradients(in, covering_graphs(*in.train, in)));
+  checks.push_back(check_gradients(in));
   checks.push_back(check_overfit(in, small));
   const auto& held = (in.valid != nullptr && !in.valid->empty()) ? *in.valid : *in.train;
   checks.push_back(check_shuffled(in, sample_graphs(*in.train, in, 160, 2),

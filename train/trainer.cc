@@ -171,6 +171,9 @@ class Trainer {
 void Trainer::open_run_dir() {
   if (config_.out.empty()) config_.out = "runs/" + now_stamp();
   run_dir_ = config_.out;
+  if (!config_.resume && fs::exists(run_dir_ / kStateFileName)) {
+    throw UsageError(run_dir_.string() + " already holds a run; use --resume or another --out");
+  }
   fs::create_directories(run_dir_);
   if (!config_.resume) write_file_atomic(run_dir_ / "config.ini", config_to_text(config_));
   log_info("train", "run directory ", run_dir_.string());
@@ -237,12 +240,7 @@ void Trainer::build_models() {
 
 void Trainer::restore() {
   fs::path path = run_dir_ / kStateFileName;
-  if (!config_.resume) {
-    if (fs::exists(path)) {
-      throw UsageError(run_dir_.string() + " already holds a run; use --resume or another --out");
-    }
-    return;
-  }
+  if (!config_.resume) return;
   if (!fs::exists(path)) throw UsageError("nothing to resume: " + path.string() + " is missing");
   TrainState state = load_state(path);
   progress_ = state.progress;

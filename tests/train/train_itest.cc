@@ -1,0 +1,174 @@
+// End to end through the real binary on a tiny corpus: train writes its run directory, the model
+// file loads alone, --resume continues where the run stopped (also after kill -9), Ctrl-C saves
+// and exits 130, and the doctor passes on real data.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/fs.h"
+#include "common/json.h"
+#include "tests/scan/cli_run.h"
+
+namespace bugseek {
+namespace {
+namespace fs = std::filesystem;
+using testing::run_bugseek;
+
+class TrainEndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = fs::temp_directory_path() / ("bugseek_train_itest_" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "corpus");
+    auto stdlib = find_python_stdlib();
+    ASSERT_TRUE(stdlib.has_value());
+    for (const char* name : {"bisect.py", "heapq.py", "textwrap.py", "shlex.py", "fnmatch.py",
+                             "colorsys.py", "keyword.py", "glob.py", "ntpath.py", "posixpath.py",
+                             "copy.py", "queue.py", "sched.py", "graphlib.py"}) {
+      if (fs::exists(*stdlib / name)) fs::copy_file(*stdlib / name, root_ / "corpus" / name);
+    }
+    auto r = run_bugseek("prepare -q --corpus " + (root_ / "corpus").string() + " --out " +
+                             (root_ / "data").string() + " --vocab-size 300 --threads 2",
+                         root_);
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  static void TearDownTestSuite() { fs::remove_all(root_); }
+
+  static std::string common_flags(const fs::path& run) {
+    return "train --preset tiny --doctor false --threads 1 --data " + (root_ / "data").string() +
+           " --out " + run.string() + " --valid-functions 8 --functions-per-step 2";
+  }
+
+  static std::vector<json::Value> metrics(const fs::path& run) {
+    return json::parse_lines(read_file(run / "metrics.jsonl"), "metrics.jsonl");
+  }
+
+  static fs::path root_;
+};
+fs::path TrainEndToEnd::root_;
+
+TEST_F(TrainEndToEnd, WritesRunDirectoryAndLoadableModel) {
+  const fs::path run = root_ / "run_basic";
+  auto r = run_bugseek(common_flags(run) + " --max-steps 6 --valid-every 3 --log-every 2", root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* file : {"config.ini", "metrics.jsonl", "report.html", "model-best.bugseek",
+                           "model-latest.bugseek", "state.bugseek"}) {
+    EXPECT_TRUE(fs::exists(run / file)) << file;
+  }
+  EXPECT_NE(r.err.find("[train] step 2 |"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("new best"), std::string::npos) << r.err;
+  int valid_lines = 0;
+  uint64_t last_step = 0;
+  for (const auto& m : metrics(run)) {
+    valid_lines += m.at("type").as_string() == "valid";
+    last_step = static_cast<uint64_t>(m.at("step").as_int());
+  }
+  EXPECT_EQ(valid_lines, 2);
+  EXPECT_EQ(last_step, 6u);
+  const std::string report = read_file(run / "report.html");
+  EXPECT_NE(report.find("<svg"), std::string::npos);
+
+  auto inspect = run_bugseek("inspect " + (run / "model-best.bugseek").string(), root_);
+  ASSERT_EQ(inspect.status, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("bugseek-model"), std::string::npos);
+  EXPECT_NE(inspect.out.find("step"), std::string::npos);
+}
+
+TEST_F(TrainEndToEnd, ResumeContinuesFromTheSavedStep) {
+  const fs::path run = root_ / "run_resume";
+  auto first = run_bugseek(common_flags(run) + " --max-steps 4 --valid-every 2", root_);
+  ASSERT_EQ(first.status, 0) << first.err;
+  // Without --resume the same directory is refused, so nothing saved is overwritten.
+  auto again = run_bugseek(common_flags(run) + " --max-steps 4", root_);
+  EXPECT_EQ(again.status, 2) << again.err;
+  auto resumed = run_bugseek("train --resume --out " + run.string() + " --max-steps 8", root_);
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed at step 4"), std::string::npos) << resumed.err;
+  uint64_t last_step = 0;
+  for (const auto& m : metrics(run)) last_step = static_cast<uint64_t>(m.at("step").as_int());
+  EXPECT_EQ(last_step, 8u);
+}
+
+// Starts training in the background and returns its pid once a checkpoint exists.
+pid_t start_until_checkpoint(const std::string& args, const fs::path& run) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string cmd = std::string(BUGSEEK_BINARY) + " " + args + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 600 && !fs::exists(run / "state.bugseek"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pid;
+}
+
+TEST_F(TrainEndToEnd, KillNineThenResumeKeepsWorking) {
+  const fs::path run = root_ / "run_kill";
+  pid_t pid = start_until_checkpoint(common_flags(run) + " --max-steps 100000 --valid-every 2", run);
+  ASSERT_TRUE(fs::exists(run / "state.bugseek"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  auto resumed = run_bugseek("train --resume --out " + run.string() + " --max-steps 0 --max-time 3",
+                             root_);
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed at step"), std::string::npos) << resumed.err;
+}
+
+TEST_F(TrainEndToEnd, InterruptSavesAndExits130) {
+  const fs::path run = root_ / "run_int";
+  pid_t pid = start_until_checkpoint(common_flags(run) + " --max-steps 100000 --valid-every 2", run);
+  ASSERT_TRUE(fs::exists(run / "state.bugseek"));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+}
+
+TEST_F(TrainEndToEnd, RandomSelectorBaselineRunsTheSameLoop) {
+  const fs::path run = root_ / "run_random";
+  auto r = run_bugseek(common_flags(run) + " --selector random --max-steps 2 --valid-every 2", root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("selector: random"), std::string::npos) << r.err;
+}
+
+TEST_F(TrainEndToEnd, DoctorPassesOnRealData) {
+  auto r = run_bugseek("doctor --preset tiny --threads 1 --data " + (root_ / "data").string(), root_);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("FAIL"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("PASS one batch overfits"), std::string::npos) << r.err;
+}
+
+TEST_F(TrainEndToEnd, BadFlagsAreUsageErrors) {
+  EXPECT_EQ(run_bugseek("train --no-such-flag", root_).status, 2);
+  EXPECT_EQ(run_bugseek("train --preset huge", root_).status, 2);
+  EXPECT_EQ(run_bugseek("train --selector clever --data x", root_).status, 2);
+  EXPECT_EQ(run_bugseek("train --help", root_).status, 0);
+  EXPECT_EQ(run_bugseek("doctor --help", root_).status, 0);
+}
+
+TEST_F(TrainEndToEnd, CorruptCheckpointIsAClearError) {
+  const fs::path run = root_ / "run_corrupt";
+  auto first = run_bugseek(common_flags(run) + " --max-steps 2 --valid-every 2", root_);
+  ASSERT_EQ(first.status, 0) << first.err;
+  std::string bytes = read_file(run / "state.bugseek");
+  bytes[bytes.size() / 2] ^= 0x5A;
+  write_file_atomic(run / "state.bugseek", bytes);
+  auto resumed = run_bugseek("train --resume --out " + run.string() + " --max-steps 4", root_);
+  EXPECT_EQ(resumed.status, 1);
+  EXPECT_NE(resumed.err.find("corrupt"), std::string::npos) << resumed.err;
+  auto model = run_bugseek("inspect " + (root_ / "data" / "manifest.txt").string(), root_);
+  EXPECT_EQ(model.status, 1);
+  EXPECT_NE(model.err.find("bugseek: error:"), std::string::npos) << model.err;
+}
+
+}  // namespace
+}  // namespace bugseek
