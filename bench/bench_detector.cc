@@ -9,7 +9,7 @@
 // --data stdlib (the default when DIR exists) featurizes functions of the Python standard library
 // (the first --max-files files, sorted; bugs planted at random, half the samples clean) with a
 // SentencePiece vocabulary trained on them; --data synthetic uses graphs shaped like real ones
-// (150 nodes, 600 edges, 12 sites). FLOPs are counted analytically from the matrix products
+// (150 nodes, 600 edges, 12 sites). Batches are length-bucketed. FLOPs are counted analytically from the matrix products
 // (forward x 3 for a training step); element-wise work is not counted. cpu_s/step is the process's
 // CPU time per step, a load-independent measure on a shared machine (with --threads 1).
 #include <sys/resource.h>
@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -54,8 +55,8 @@ struct Options {
   std::string stdlib = "/usr/lib/python3.11";
   int max_files = 80;
   int batch = 16;
-  int steps = 10;
-  int threads = 2;
+  int steps = 20;
+  int threads = 1;
   std::string device = "cpu";
   std::string models = "gnn,transformer";
   std::string sizes = "default,large";
@@ -175,12 +176,18 @@ int run(const Options& o) {
   const bool stdlib = o.data == "stdlib" && fs::exists(o.stdlib);
   auto t0 = Clock::now();
   Data d = stdlib ? stdlib_data(o) : synthetic_data(o.batch * 8);
+  // Length-bucketed batches (graphs sorted by token count, batches shuffled), as a trainer would
+  // form them: one long function padding 15 short ones would dominate the transformer's cost.
+  std::stable_sort(d.graphs.begin(), d.graphs.end(), [](const auto& a, const auto& b) {
+    return a.tokens.size() < b.tokens.size();
+  });
   std::vector<data::Batch> batches;
   for (size_t i = 0; i + static_cast<size_t>(o.batch) <= d.graphs.size(); i += o.batch) {
     data::Batch b;
     for (int j = 0; j < o.batch; ++j) data::append_to_batch(b, d.graphs[i + j]);
     batches.push_back(std::move(b));
   }
+  std::shuffle(batches.begin(), batches.end(), std::mt19937_64(1));
   if (batches.empty()) {
     std::cerr << "bench_detector: fewer graphs than one batch\n";
     return 1;

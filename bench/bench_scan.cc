@@ -2,6 +2,7 @@
 // ~1,000 files); target under 2 minutes on 2 threads with the default model.
 //
 //   build/bench/bench_scan [--model FILE] [--stdlib DIR] [--threads 2] [--preset default]
+//                          [--save-model FILE]
 //
 // With --model, times that model file. Without, builds an untrained detector of --preset size
 // (the default model's shapes; its speed is what matters, not its answers) with a SentencePiece
@@ -60,16 +61,19 @@ detector::ModelFile untrained_model(const fs::path& root, const std::string& pre
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, stdlib, preset = "default";
+  std::string model_path, stdlib, preset = "default", save_model;
   int threads = 2;
   double threshold = 0.5;
+  int32_t batch_nodes = bugseek::scan::ScanOptions{}.batch_nodes;
   po::options_description opts("bench_scan");
   opts.add_options()("help,h", "show help")("model", po::value(&model_path),
                                             "model file (default: untrained --preset model)")(
       "stdlib", po::value(&stdlib), "folder to scan (default: the Python standard library)")(
       "threads", po::value(&threads)->default_value(threads), "scan threads")(
       "preset", po::value(&preset)->default_value(preset), "untrained model size")(
-      "threshold", po::value(&threshold)->default_value(threshold), "finding threshold");
+      "threshold", po::value(&threshold)->default_value(threshold), "finding threshold")(
+      "save-model", po::value(&save_model), "also save the untrained model to FILE")(
+      "batch-nodes", po::value(&batch_nodes)->default_value(batch_nodes), "nodes per batch");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   po::notify(vm);
@@ -91,6 +95,7 @@ int main(int argc, char** argv) {
     std::printf("model      %s\n", model_path.c_str());
   } else {
     model = untrained_model(stdlib, preset);
+    if (!save_model.empty()) detector::save_model_file(save_model, model);
     std::printf("model      UNTRAINED '%s' preset (hidden %d, %d layers; speed only)\n",
                 preset.c_str(), model.config.hidden, model.config.layers);
   }
@@ -98,10 +103,11 @@ int main(int argc, char** argv) {
   options.threads = threads;
   options.threshold = threshold;
   options.progress = false;
+  options.batch_nodes = batch_nodes;
   const scan::ScanResult r = scan::scan_paths({stdlib}, model, options);
   const scan::ScanStats& s = r.stats;
   std::printf("scanned    %s\n", stdlib.c_str());
-  std::printf("threads    %d\n", threads);
+  std::printf("threads    %d (batches of <= %d nodes)\n", threads, batch_nodes);
   std::printf("files      %llu (+%llu unparseable, %llu skipped)\n",
               static_cast<unsigned long long>(s.files_scanned),
               static_cast<unsigned long long>(s.files_unparseable),

@@ -25,7 +25,7 @@ struct SuiteOptions {
   uint64_t seed = 1;             // synthetic: which bug is planted in which function
   double threshold = 0.5;        // operating point and false alarm rate
   int threads = 1;               // featurizing threads, then detector threads (one torch thread each)
-  int32_t batch_nodes = 12000;   // graph nodes per detector batch
+  int32_t batch_nodes = 256;     // graph nodes per detector batch (small is faster on CPU)
   uint32_t max_nodes = 0;        // synthetic: functions with larger graphs are skipped (0 = no limit)
   size_t max_functions = 0;      // synthetic: a seeded choice of this many test functions (0 = all)
   std::string default_language = "python";  // real: for pairs without `language`

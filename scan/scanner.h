@@ -23,8 +23,9 @@ struct ScanOptions {
   double threshold = 0.5;          // report findings with p(location) * p(repair) >= this
   int top = 0;                     // findings kept, most confident first (0 = all)
   int threads = 1;                 // worker threads (each parses, featurizes and runs a model)
-  uint32_t max_nodes = 12000;      // units with larger graphs are not checked (0 = no limit)
-  int32_t batch_nodes = 12000;     // graph nodes per detector batch
+  uint32_t max_nodes = 6000;       // units with larger graphs are not checked (0 = no limit)
+  int32_t batch_nodes = 256;       // graph nodes per detector batch (small batches run faster
+                                   // on CPU: detector cost grows faster than linearly in size)
   uint64_t max_file_bytes = 1u << 20;  // larger files are skipped (0 = no limit)
   bool progress = true;            // progress bar on stderr for trees of many files
 };

@@ -22,6 +22,7 @@ struct TrainConfig {
   bool resume = false;
   std::string device = "auto";      // cpu | cuda | auto
   int threads = 0;                  // 0 = all cores
+  int torch_threads = 1;            // intra-op threads for the models
   uint64_t seed = 1;
   bool doctor = true;               // run the self-checks before training
 
@@ -74,7 +75,10 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("preset", c.preset, "tiny (CI, seconds) | default (2 CPU cores) | large (near BugLab)");
   f("out", c.out, "run directory (empty = runs/<time>)");
   f("device", c.device, "cpu | cuda | auto");
-  f("threads", c.threads, "worker threads for data and torch (0 = all cores)");
+  f("threads", c.threads, "worker threads for parsing, planting and featurizing (0 = all cores)");
+  f("torch-threads", c.torch_threads,
+    "intra-op threads for the models (0 = --threads); on 2 cores a second one gains little and "
+    "OpenMP's spinning makes steps up to 20x slower when the cores are busy");
   f("seed", c.seed, "random seed; same seed and threads, same run");
   f("doctor", c.doctor, "run the self-checks before training (bugseek doctor)");
   f("corpus", c.corpus, "source folders to train on (default: the Python standard library)");

@@ -121,6 +121,7 @@ double clip_gradients(detector::Detector& model, double max_norm) {
 }
 
 struct StepNumbers {
+  std::array<double, 5> phase_s{};  // clean graphs, selector scoring, planting, detector, selector
   detector::LossOutput det;
   double selector_loss = 0;
   int graphs = 0;
@@ -261,6 +262,12 @@ StepNumbers Trainer::train_step() {
   const auto n = static_cast<size_t>(config_.functions_per_step);
   const selector::PolicyConfig policy = config_.policy();
   StepNumbers numbers;
+  auto mark = std::chrono::steady_clock::now();
+  auto lap = [&](int phase) {
+    auto now = std::chrono::steady_clock::now();
+    numbers.phase_s[phase] = std::chrono::duration<double>(now - mark).count();
+    mark = now;
+  };
 
   // 1. Clean functions of this step (seeded order over epochs) and their clean graphs.
   std::vector<const data::FunctionRecord*> records(n);
@@ -284,6 +291,7 @@ StepNumbers Trainer::train_step() {
     }
   }
 
+  lap(0);
   // 2. The selector's distribution over each function's rewrites, and the bugs it draws.
   std::vector<std::vector<int>> chosen(n);
   std::vector<std::vector<double>> log_scores(n);
@@ -311,6 +319,7 @@ StepNumbers Trainer::train_step() {
         selector::rewrite_distribution(scores, num_rewrites, policy), policy, rng);
   }
 
+  lap(1);
   // 3. Plant the chosen bugs (re-parse, find the repairing rewrite, featurize).
   struct Job {
     size_t function;
@@ -331,6 +340,7 @@ StepNumbers Trainer::train_step() {
                                  &choice, rng);
   });
 
+  lap(2);
   // 4. Detector step on the clean functions and their buggy versions.
   data::Batch batch;
   std::vector<int> graph_of_job(jobs.size(), -1);
@@ -356,6 +366,7 @@ StepNumbers Trainer::train_step() {
   detector_optim_->step();
   numbers.det = out.metrics;
   numbers.graphs = batch.num_graphs;
+  lap(3);
 
   // 5. Selector step: for each function, classify the bug the detector found hardest.
   if (selector_) {
@@ -388,6 +399,7 @@ StepNumbers Trainer::train_step() {
       numbers.selector_loss = sel.metrics.loss;
     }
   }
+  lap(4);
   return numbers;
 }
 
@@ -413,6 +425,9 @@ void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
                 config_.lr * std::min(1.0, double(progress_.step) / std::max(1, config_.warmup_steps)),
                 format_duration(elapsed).c_str(), left.c_str());
   log_info("train", line);
+  log_debug("train", "last step: ", s.graphs, " graphs, ", s.det.num_graphs, " in detector; seconds: clean ",
+            s.phase_s[0], " select ", s.phase_s[1], " plant ", s.phase_s[2], " detector ",
+            s.phase_s[3], " selector ", s.phase_s[4]);
 }
 
 void Trainer::save_checkpoint(bool is_best) {
@@ -553,7 +568,7 @@ bool Trainer::run_doctor_checks() {
 bool Trainer::doctor_only() {
   threads_ = config_.threads > 0 ? config_.threads
                                  : std::max(1u, std::thread::hardware_concurrency());
-  detector::set_num_threads(threads_);
+  detector::set_num_threads(config_.torch_threads > 0 ? config_.torch_threads : threads_);
   load_data();
   build_models();
   return run_doctor_checks();
@@ -563,7 +578,7 @@ TrainResult Trainer::run() {
   invocation_start_ = std::chrono::steady_clock::now();
   threads_ = config_.threads > 0 ? config_.threads
                                  : std::max(1u, std::thread::hardware_concurrency());
-  detector::set_num_threads(threads_);
+  detector::set_num_threads(config_.torch_threads > 0 ? config_.torch_threads : threads_);
   config_.mode();  // validate early
   open_run_dir();
   load_data();
