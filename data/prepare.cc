@@ -113,6 +113,21 @@ std::string PrepareSummary::format_table() const {
   return out.str();
 }
 
+namespace {
+
+// Identity of a function's text for de-duplication: whitespace is ignored, so copies that differ
+// only in layout (re-indented, re-wrapped) are one function and land in one split.
+uint64_t function_key(const std::string& text) {
+  std::string squeezed;
+  squeezed.reserve(text.size());
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') squeezed += c;
+  }
+  return mix64(fnv1a64(squeezed));
+}
+
+}  // namespace
+
 PrepareSummary prepare_dataset(const PrepareConfig& config) {
   const auto start = std::chrono::steady_clock::now();
   check_split_fractions(config.split);
@@ -215,7 +230,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
   std::unordered_map<uint64_t, Owner> owner;
   for (size_t k = 0; k < extracted.size(); ++k) {
     for (size_t j = 0; j < extracted[k].functions.size(); ++j) {
-      const uint64_t h = mix64(fnv1a64(extracted[k].functions[j].text));
+      const uint64_t h = function_key(extracted[k].functions[j].text);
       const Owner candidate{ranks[dups.canonical[k]], k, j};
       auto [it, inserted] = owner.emplace(h, candidate);
       if (!inserted && std::tie(candidate.rank, candidate.file) < std::tie(it->second.rank, it->second.file)) {
@@ -237,7 +252,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
     summary.functions_found += r.units;
     for (int d = 0; d < kNumDropReasons; ++d) summary.dropped[d] += r.dropped[d];
     for (size_t j = 0; j < r.functions.size(); ++j) {
-      const Owner& o = owner.at(mix64(fnv1a64(r.functions[j].text)));
+      const Owner& o = owner.at(function_key(r.functions[j].text));
       if (o.file != k || o.index != j) {
         summary.duplicate_functions += 1;
         continue;

@@ -85,7 +85,6 @@ DeviceKind device_from_name(std::string_view name) {
 DetectorConfig detector_preset(std::string_view preset, ModelFamily family) {
   DetectorConfig c;
   c.family = family;
-  const bool gnn = family == ModelFamily::kGnn;
   if (preset == "tiny") {
     c.hidden = 32;
     c.layers = 2;
@@ -93,13 +92,14 @@ DetectorConfig detector_preset(std::string_view preset, ModelFamily family) {
     c.max_len = 256;
     c.dropout = 0.0;
   } else if (preset == "default") {
-    // Sized for 2 CPU cores: ~25-40 steps/s of 16 graphs (see bench/bench_detector.cc).
+    // Sized for 2 CPU cores: tens of standard-library functions per second per core for either
+    // family (bench/bench_detector.cc).
     c.hidden = 128;
-    c.layers = gnn ? 4 : 4;
+    c.layers = 4;
     c.heads = 4;
     c.max_len = 512;
   } else if (preset == "large") {
-    // Near BugLab: hidden 256, 8 layers (GNN) / 8 heads (GREAT).
+    // Near BugLab: hidden 256, 8 layers, 8 heads. Wants a smaller learning rate (~1e-4).
     c.hidden = 256;
     c.layers = 8;
     c.heads = 8;

@@ -51,6 +51,11 @@ HeadsImpl::HeadsImpl(const DetectorConfig& c) {
   symbol_key = register_module("symbol_key", Linear(torch::nn::LinearOptions(h, h).bias(false)));
   swap_hidden = register_module("swap_hidden", Linear(3 * h, h));
   swap_out = register_module("swap_out", Linear(torch::nn::LinearOptions(h, 1).bias(false)));
+  // Start near uniform predictions (the doctor checks the initial loss against log(#choices)):
+  // small output layers, no text bias. Not zero, so every layer below still gets a gradient.
+  at::NoGradGuard no_grad;
+  for (auto* out : {&loc_out, &no_bug_out, &swap_out}) (*out)->weight.mul_(0.1);
+  text_bias->weight.zero_();
 }
 
 Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b) {
@@ -70,7 +75,8 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b) {
   out.no_bug_logp = loc.slice(0, b.num_sites);
 
   // Repair: each kind scored on its own, then put back in candidate order.
-  auto query = repair_query->forward(site_in);  // [S, H]
+  // Dot-product scores are scaled by 1/sqrt(H), as in attention, so they start small.
+  auto query = repair_query->forward(site_in) / std::sqrt(static_cast<double>(h.size(1)));  // [S, H]
   std::vector<at::Tensor> parts;
   if (b.text_cand.numel() > 0) {
     auto q = query.index_select(0, b.cand_site.index_select(0, b.text_cand));
