@@ -59,12 +59,22 @@ class GnnEncoderImpl : public torch::nn::Module {
 };
 TORCH_MODULE(GnnEncoder);
 
-// A pre-LayerNorm transformer block whose attention logits get an additive bias [G, heads, L, L].
+// The sparse additive attention bias of one layer: values added in place at flat positions of the
+// logits [G, heads, L, L], and a key mask [G, 1, 1, L] (0, or -1e9 on padded keys).
+struct AttentionBias {
+  at::Tensor index;     // [P * heads] flat positions in [G, heads, L, L]
+  at::Tensor values;    // [P * heads]
+  at::Tensor key_mask;  // [G, 1, 1, L]
+  // logits + bias; adds in place (the logits must not be needed by autograd as they are).
+  at::Tensor apply(at::Tensor logits) const;
+};
+
+// A pre-LayerNorm transformer block whose attention logits get an additive bias.
 class GreatLayerImpl : public torch::nn::Module {
  public:
   explicit GreatLayerImpl(const DetectorConfig& config);
-  // x [G, L, H], bias [G, heads, L, L] (edge biases plus -1e9 on padded keys) -> [G, L, H]
-  at::Tensor forward(const at::Tensor& x, const at::Tensor& bias);
+  // x [G, L, H] -> [G, L, H]
+  at::Tensor forward(const at::Tensor& x, const AttentionBias& bias);
 
   int heads;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
@@ -82,7 +92,12 @@ class GreatEncoderImpl : public torch::nn::Module {
  public:
   explicit GreatEncoderImpl(const DetectorConfig& config);
   at::Tensor forward(const at::Tensor& x, const BatchTensors& batch);  // [N, H] -> [N, H]
-  // [G, heads, L, L] bias of layer `layer`, padded keys included.
+  // The bias of layer `layer` (sparse); `positions` from bias_positions(batch).
+  AttentionBias layer_bias(int layer, const BatchTensors& batch, const at::Tensor& positions,
+                           const at::Tensor& key_mask);
+  at::Tensor bias_positions(const BatchTensors& batch);  // [P, heads] flat logit positions
+  at::Tensor key_mask(const BatchTensors& batch);        // [G, 1, 1, L]
+  // Dense [G, heads, L, L] bias of layer `layer`, padded keys included (for tests).
   at::Tensor attention_bias(int layer, const BatchTensors& batch);
 
   int heads;

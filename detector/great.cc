@@ -33,11 +33,17 @@ GreatLayerImpl::GreatLayerImpl(const DetectorConfig& c) : heads(c.heads) {
   dropout = register_module("dropout", torch::nn::Dropout(c.dropout));
 }
 
-at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const at::Tensor& bias) {
+at::Tensor AttentionBias::apply(at::Tensor logits) const {
+  if (index.numel() > 0) logits.view({-1}).index_add_(0, index, values);
+  return logits.add_(key_mask);
+}
+
+at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bias) {
   const int64_t g = x.size(0), len = x.size(1), hidden = x.size(2), dh = hidden / heads;
   auto qkv_out = qkv->forward(norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
   auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];                  // [G, heads, L, dh]
-  auto logits = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh)) + bias;
+  // The scaled logits are a fresh tensor nothing saves for backward: the bias goes in in place.
+  auto logits = bias.apply(at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh)));
   auto attn = dropout->forward(at::softmax(logits, -1));                  // [G, heads, L, L]
   auto ctx = at::matmul(attn, v).permute({0, 2, 1, 3}).reshape({g, len, hidden});
   auto y = x + dropout->forward(out->forward(ctx));
@@ -55,17 +61,34 @@ GreatEncoderImpl::GreatEncoderImpl(const DetectorConfig& c) : heads(c.heads) {
   dropout = register_module("dropout", torch::nn::Dropout(c.dropout));
 }
 
+at::Tensor GreatEncoderImpl::bias_positions(const BatchTensors& batch) {
+  // bias_pair = (g * L + i) * L + j  ->  ((g * heads + head) * L + i) * L + j
+  const int64_t area = batch.seq_len * batch.seq_len;
+  auto g = at::div(batch.bias_pair, area, "floor").unsqueeze(1);            // [P, 1]
+  auto within = at::remainder(batch.bias_pair, area).unsqueeze(1);         // [P, 1]
+  auto head = at::arange(heads, batch.bias_pair.options()).unsqueeze(0);   // [1, heads]
+  return (g * heads + head) * area + within;                               // [P, heads]
+}
+
+at::Tensor GreatEncoderImpl::key_mask(const BatchTensors& batch) {
+  // Padded keys get a large negative logit (not -inf: fully padded rows stay finite).
+  auto pad = batch.token_mask.logical_not().view({batch.num_graphs, 1, 1, batch.seq_len});
+  return at::zeros(pad.sizes(), edge_bias.options()).masked_fill(pad, -1e9);
+}
+
+AttentionBias GreatEncoderImpl::layer_bias(int layer, const BatchTensors& batch,
+                                           const at::Tensor& positions, const at::Tensor& mask) {
+  AttentionBias bias;
+  bias.index = positions.reshape({-1});
+  bias.values = edge_bias[layer].index_select(0, batch.bias_rel).reshape({-1});  // [P * heads]
+  bias.key_mask = mask;
+  return bias;
+}
+
 at::Tensor GreatEncoderImpl::attention_bias(int layer, const BatchTensors& batch) {
   const int64_t g = batch.num_graphs, len = batch.seq_len;
-  auto table = edge_bias[layer];                                         // [R, heads]
-  auto flat = at::zeros({g * len * len, heads}, table.options());
-  if (batch.bias_pair.numel() > 0) {
-    flat = flat.index_add(0, batch.bias_pair, table.index_select(0, batch.bias_rel));
-  }
-  auto bias = flat.view({g, len, len, heads}).permute({0, 3, 1, 2});    // [G, heads, L, L]
-  // Padded keys get a large negative logit (not -inf: fully padded rows stay finite).
-  auto pad = batch.token_mask.logical_not().view({g, 1, 1, len});
-  return bias.masked_fill(pad, -1e9);
+  auto bias = layer_bias(layer, batch, bias_positions(batch), key_mask(batch));
+  return bias.apply(at::zeros({g, heads, len, len}, edge_bias.options()));
 }
 
 at::Tensor GreatEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch) {
@@ -73,8 +96,10 @@ at::Tensor GreatEncoderImpl::forward(const at::Tensor& x, const BatchTensors& ba
   const int64_t g = batch.num_graphs, len = batch.seq_len, hidden = x.size(1);
   auto seq = x.index_select(0, batch.token_node.view({-1})).view({g, len, hidden});
   seq = dropout->forward(seq + sinusoid(len, hidden, x.options()));
+  const auto positions = bias_positions(batch);
+  const auto mask = key_mask(batch);
   for (size_t i = 0; i < layers.size(); ++i) {
-    seq = layers[i]->forward(seq, attention_bias(static_cast<int>(i), batch));
+    seq = layers[i]->forward(seq, layer_bias(static_cast<int>(i), batch, positions, mask));
   }
   seq = final_norm->forward(seq);
   return seq.view({g * len, hidden}).index_select(0, batch.node_slot);  // [N, H]
