@@ -10,6 +10,7 @@
 #include "detector/encoders.h"
 #include "detector/heads.h"
 #include "detector/torch_api.h"
+#include "detector/torch_warnings.h"
 
 namespace bugseek::detector {
 
@@ -44,6 +45,7 @@ struct Detector::Impl {
   DetectorModel model{nullptr};
 
   BatchTensors tensors(const data::Batch& batch) const {
+    quiet_known_torch_warnings();  // every forward pass starts here
     return to_tensors(batch, config, device, config.family == ModelFamily::kTransformer);
   }
 };
