@@ -5,13 +5,13 @@
 
 #include "common/json.h"
 #include "common/json_internal.h"
+#include "common/utf8.h"
 #include "common/log.h"
 
 namespace bugseek::json {
 namespace {
 
 using internal::append_utf8;
-using internal::utf8_sequence_length;
 
 class Parser {
  public:

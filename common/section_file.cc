@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "common/checksum.h"
 #include "common/error.h"
 #include "common/fs.h"
 
@@ -10,16 +11,6 @@ namespace bugseek {
 namespace {
 
 constexpr char kMagic[8] = {'B', 'U', 'G', 'S', 'E', 'E', 'K', '\0'};
-
-std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -67,13 +58,6 @@ class Reader {
 };
 
 }  // namespace
-
-uint32_t crc32(std::string_view bytes) {
-  static const std::array<uint32_t, 256> table = make_crc_table();
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : bytes) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
-}
 
 const std::string& SectionFile::at(const std::string& name) const {
   auto it = sections.find(name);

@@ -22,8 +22,6 @@ struct SectionFile {
   const std::string& at(const std::string& name) const;
 };
 
-uint32_t crc32(std::string_view bytes);
-
 std::string serialize_sections(const SectionFile& file);
 // Throws Error (with `where`, e.g. the path) on a bad magic, truncation or checksum mismatch.
 SectionFile parse_sections(std::string_view bytes, const std::string& where);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.h"
 #include "parser/language.h"
 
 namespace bugseek::data {
@@ -74,7 +75,5 @@ struct ReadResult {
 // bytes and valid UTF-8. Never throws.
 ReadResult read_source_text(const std::filesystem::path& path, uint64_t max_file_bytes);
 
-// True if `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool is_valid_utf8(std::string_view bytes);
 
 }  // namespace bugseek::data

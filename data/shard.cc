@@ -11,16 +11,6 @@ namespace {
 
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 4 + 4;
 
-std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
@@ -69,13 +59,6 @@ class Reader {
 };
 
 }  // namespace
-
-uint32_t crc32(std::string_view bytes, uint32_t crc) {
-  static const std::array<uint32_t, 256> table = make_crc_table();
-  crc = ~crc;
-  for (unsigned char b : bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
 
 std::string encode_shard(const std::vector<FunctionRecord>& records) {
   std::string payload;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/checksum.h"
 #include "parser/code_graph.h"
 
 namespace bugseek::data {
@@ -28,8 +29,6 @@ struct FunctionRecord {
 constexpr char kShardMagic[8] = {'B', 'S', 'K', 'S', 'H', 'A', 'R', 'D'};
 constexpr uint32_t kShardVersion = 1;
 
-// CRC-32 (IEEE 802.3, as zlib), continuing from `crc` (0 to start).
-uint32_t crc32(std::string_view bytes, uint32_t crc = 0);
 
 // Serializes `records` into one shard: header (magic, version, count, payload size, payload
 // CRC-32) then the records.

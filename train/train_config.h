@@ -53,7 +53,7 @@ struct TrainConfig {
 
   // Budget and validation.
   uint64_t max_steps = 0;           // 0 = no limit
-  double max_time = 900;            // seconds of training in this invocation; 0 = no limit
+  double max_time = 780;            // seconds of training in this invocation; 0 = no limit
   int valid_every = 200;            // steps between validations
   int valid_functions = 256;        // fixed validation sample: each clean + one planted bug
   int patience = 10;                // validations without a new best before stopping; 0 = never

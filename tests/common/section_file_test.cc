@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/checksum.h"
 #include "common/error.h"
 
 namespace bugseek {
