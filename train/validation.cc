@@ -6,18 +6,6 @@
 #include "detector/decision.h"
 
 namespace bugseek::train {
-namespace {
-
-class FixedChoice : public data::BugSelector {
- public:
-  explicit FixedChoice(int32_t index) : index_(index) {}
-  int32_t choose(const data::CleanFunction&, data::Rng&) override { return index_; }
-
- private:
-  int32_t index_;
-};
-
-}  // namespace
 
 std::vector<LabeledGraph> make_validation_set(const std::vector<data::FunctionRecord>& functions,
                                               int count, uint64_t seed, uint32_t max_nodes,
