@@ -3,9 +3,6 @@
 // as a real model file; and a temporary directory.
 #pragma once
 
-#include <unistd.h>
-
-#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,32 +13,11 @@
 #include "detector/detector.h"
 #include "detector/model_file.h"
 #include "parser/language.h"
+#include "tests/common/temp_dir.h"
 
 namespace bugseek::testing {
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("bugseek_scan_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& rel, const std::string& bytes) const {
-    const auto p = path_ / rel;
-    write_file_atomic(p, bytes);
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using ScratchDir = TempDir;
 
 inline const std::string& tiny_vocab_bytes() {
   static const std::string bytes = [] {
