@@ -13,5 +13,7 @@ int run_inspect(int argc, char** argv);
 int run_eval(int argc, char** argv);
 int run_scan(int argc, char** argv);
 int run_doctor(int argc, char** argv);
+int run_mine(int argc, char** argv);
+int run_corpus(int argc, char** argv);
 
 }  // namespace bugseek::cli

@@ -31,12 +31,14 @@ int run_help(int, char**) { return print_table(stdout); }
 const Command kCommands[] = {
     {"parse", "show the code graph of a source file", bugseek::cli::run_parse},
     {"rewrites", "list the bug sites and rewrites of a source file", bugseek::cli::run_rewrites},
+    {"corpus", "fetch source code to train on (Debian packages)", bugseek::cli::run_corpus},
     {"prepare", "build a dataset: function shards, splits, vocabulary", bugseek::cli::run_prepare},
     {"train", "train a detector against a bug selector (BugLab's loop)", bugseek::cli::run_train},
     {"doctor", "run the pipeline's self-checks", bugseek::cli::run_doctor},
     {"inspect", "show what a model file holds", bugseek::cli::run_inspect},
     {"eval", "measure a model on planted (synthetic) or real bugs", bugseek::cli::run_eval},
     {"scan", "look for bugs in files and folders with a trained model", bugseek::cli::run_scan},
+    {"mine", "mine real single-token bug fixes from git histories", bugseek::cli::run_mine},
     {"version", "print the version", run_version},
     {"help", "list the commands", run_help},
 };

@@ -50,6 +50,9 @@ std::vector<RealBugPair> parse_real_bug_pairs(std::string_view text, std::string
     if (pair.id.empty()) pair.id = str_cat(base, ":", line_no);
     pair.path = optional_string(obj, "path", where);
     pair.language = optional_string(obj, "language", where);
+    if (const json::Value* origin = obj.find("origin"); origin && origin->is_object()) {
+      pair.repo = optional_string(*origin, "repo", where + ": origin");
+    }
     for (auto [key, field] : {std::pair{"buggy_source", &pair.buggy_source},
                               std::pair{"fixed_source", &pair.fixed_source}}) {
       const json::Value* v = obj.find(key);

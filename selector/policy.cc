@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+
+#include "common/error.h"
 
 namespace bugseek::selector {
 
@@ -60,6 +63,80 @@ int hardest(const std::vector<float>& detector_log_prob_correct) {
   return static_cast<int>(std::min_element(detector_log_prob_correct.begin(),
                                            detector_log_prob_correct.end()) -
                           detector_log_prob_correct.begin());
+}
+
+}  // namespace bugseek::selector
+
+namespace bugseek::selector {
+
+std::vector<double> real_kind_mix() {
+  // Bug counts per kind in parser::BugKind order: variable misuse, binary, assignment,
+  // comparison, boolean, argument swap, literal (404 PyPIBugs pairs).
+  const std::vector<double> counts = {218, 7, 6, 75, 34, 45, 19};
+  const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+  std::vector<double> mix;
+  for (double c : counts) mix.push_back(0.8 * c / total + 0.2 / static_cast<double>(counts.size()));
+  return mix;
+}
+
+std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std::string>& kind_names) {
+  if (text == "rewrites" || text.empty()) return {};
+  if (text == "real") return real_kind_mix();
+  std::vector<double> mix(kind_names.size(), 0.0);
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(pos, comma - pos);
+    const size_t eq = item.find('=');
+    const auto bad = [&](const std::string& why) {
+      return UsageError("--kind-mix: " + why + " in '" + std::string(item) +
+                        "' (use rewrites, real, or KIND=WEIGHT,...)");
+    };
+    if (eq == std::string_view::npos) throw bad("no '='");
+    const std::string name(item.substr(0, eq));
+    const auto it = std::find(kind_names.begin(), kind_names.end(), name);
+    if (it == kind_names.end()) throw bad("unknown bug kind '" + name + "'");
+    double w = 0;
+    try {
+      size_t used = 0;
+      const std::string value(item.substr(eq + 1));
+      w = std::stod(value, &used);
+      if (used != value.size()) throw std::invalid_argument(value);
+    } catch (const std::exception&) {
+      throw bad("not a number");
+    }
+    if (!(w >= 0) || !std::isfinite(w)) throw bad("weights must be finite and >= 0");
+    mix[static_cast<size_t>(it - kind_names.begin())] = w;
+    pos = comma + 1;
+  }
+  if (std::accumulate(mix.begin(), mix.end(), 0.0) <= 0) {
+    throw UsageError("--kind-mix: every weight is 0");
+  }
+  return mix;
+}
+
+std::vector<double> apply_kind_mix(const std::vector<double>& probs,
+                                   const std::vector<int>& rewrite_kind,
+                                   const std::vector<double>& mix) {
+  if (mix.empty() || probs.empty()) return probs;
+  std::vector<double> kind_mass(mix.size(), 0.0);
+  for (size_t i = 0; i < probs.size(); ++i) {
+    const int k = rewrite_kind[i];
+    if (k >= 0 && static_cast<size_t>(k) < mix.size()) kind_mass[k] += probs[i];
+  }
+  double share_total = 0;
+  for (size_t k = 0; k < mix.size(); ++k) {
+    if (kind_mass[k] > 0) share_total += mix[k];
+  }
+  if (share_total <= 0) return probs;  // only kinds the mix gives no weight: leave it alone
+  std::vector<double> out(probs.size(), 0.0);
+  for (size_t i = 0; i < probs.size(); ++i) {
+    const int k = rewrite_kind[i];
+    if (k < 0 || static_cast<size_t>(k) >= mix.size() || kind_mass[k] <= 0) continue;
+    out[i] = mix[k] / share_total * probs[i] / kind_mass[k];
+  }
+  return out;
 }
 
 }  // namespace bugseek::selector

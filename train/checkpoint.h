@@ -12,6 +12,8 @@ namespace bugseek::train {
 
 constexpr uint32_t kStateFormatVersion = 1;
 constexpr const char* kStateFileName = "state.bugseek";
+// A warm-started run's vocabulary (that of its --init model), read again on --resume.
+constexpr const char* kInitVocabName = "init-vocab.model";
 
 struct Progress {
   uint64_t step = 0;

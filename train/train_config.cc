@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "common/error.h"
+#include "parser/rewrites.h"
 
 namespace bugseek::train {
 
@@ -74,6 +75,11 @@ selector::PolicyConfig TrainConfig::policy() const {
   p.samples_per_function = bugs_per_function;
   p.temperature = selector_temperature;
   p.exploration = selector_exploration;
+  std::vector<std::string> kind_names;
+  for (int k = 0; k < parser::kNumBugKinds; ++k) {
+    kind_names.emplace_back(parser::bug_kind_name(static_cast<parser::BugKind>(k)));
+  }
+  p.kind_mix = selector::parse_kind_mix(kind_mix, kind_names);
   return p;
 }
 

@@ -25,12 +25,16 @@ struct TrainConfig {
   int torch_threads = 1;            // intra-op threads for the models
   uint64_t seed = 1;
   bool doctor = true;               // run the self-checks before training
+  std::string init;                 // model file to start the detector from (fresh optimizer)
 
   // Data.
   std::vector<std::string> corpus;  // empty = the machine's Python standard library
   std::string data = "runs/dataset";  // prepared dataset (made by `prepare` if missing)
   int vocab_size = 8000;
   uint32_t max_nodes = 1500;        // functions with larger graphs are skipped in training
+  std::vector<std::string> real_fixes;  // JSON Lines of real bug-fix pairs to train on
+  int real_fixes_per_step = 8;      // real pairs (buggy + fixed) added to each step
+  double real_fixes_valid = 0.1;    // share of the real fixes' repositories held out to validate
 
   // Models.
   std::string family = "gnn";       // detector: gnn | transformer
@@ -46,6 +50,7 @@ struct TrainConfig {
   int bugs_per_function = 4;        // BugLab: 4
   double selector_temperature = 1.0;
   double selector_exploration = 0.02;
+  std::string kind_mix = "real";    // rewrites | real | KIND=W,... (selector::parse_kind_mix)
   double lr = 1e-3;
   double selector_lr = 1e-3;
   int warmup_steps = 100;
@@ -81,10 +86,20 @@ void visit_fields(TrainConfig& c, F&& f) {
     "OpenMP's spinning makes steps up to 20x slower when the cores are busy");
   f("seed", c.seed, "random seed; same seed and threads, same run");
   f("doctor", c.doctor, "run the self-checks before training (bugseek doctor)");
+  f("init", c.init,
+    "start the detector from this model file's weights, shape and vocabulary, with a fresh "
+    "optimizer (warm start; empty = random initialization)");
   f("corpus", c.corpus, "source folders to train on (default: the Python standard library)");
   f("data", c.data, "prepared dataset directory (prepared from --corpus if missing)");
   f("vocab-size", c.vocab_size, "SentencePiece pieces when preparing");
   f("max-nodes", c.max_nodes, "skip functions whose graph has more nodes");
+  f("real-fixes", c.real_fixes,
+    "JSON Lines of real bug-fix pairs (bugseek mine) to train on beside the planted bugs; "
+    "repeat for several");
+  f("real-fixes-per-step", c.real_fixes_per_step,
+    "real bug-fix pairs (the buggy and the fixed function) added to each step's batch");
+  f("real-fixes-valid", c.real_fixes_valid,
+    "share of the real fixes' repositories held out for validation (by repository hash)");
   f("family", c.family, "detector model: gnn | transformer");
   f("hidden", c.hidden, "detector width (0 = preset)");
   f("layers", c.layers, "detector layers (0 = preset)");
@@ -100,6 +115,9 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("bugs-per-function", c.bugs_per_function, "bugs the selector plants per function");
   f("selector-temperature", c.selector_temperature, "softmax temperature of the selector");
   f("selector-exploration", c.selector_exploration, "uniform share mixed into the selector");
+  f("kind-mix", c.kind_mix,
+    "share of planted bugs per kind: real (the kind mix of real bugs, default) | rewrites (every "
+    "rewrite alike, BugLab) | KIND=W,... (e.g. variable-misuse=1,wrong-compare-op=1)");
   f("lr", c.lr, "detector learning rate (Adam)");
   f("selector-lr", c.selector_lr, "selector learning rate (Adam)");
   f("warmup-steps", c.warmup_steps, "linear learning-rate warm-up, in steps");

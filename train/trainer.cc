@@ -8,9 +8,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "common/checksum.h"
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/json.h"
@@ -25,6 +27,8 @@
 #include "data/vocab.h"
 #include "detector/model_file.h"
 #include "detector/torch_api.h"
+#include "eval/real_bug_file.h"
+#include "eval/suites.h"
 #include "parser/language.h"
 #include "selector/policy.h"
 #include "train/checkpoint.h"
@@ -126,6 +130,7 @@ struct StepNumbers {
   double selector_loss = 0;
   int graphs = 0;
   std::array<int64_t, parser::kNumBugKinds> planted{};
+  int real_pairs = 0;  // real bug-fix pairs in the batch (--real-fixes)
 };
 
 class Trainer {
@@ -139,6 +144,7 @@ class Trainer {
   bool run_doctor_checks();
   void open_run_dir();
   void load_data();
+  void load_real_fixes();
   void build_models();
   void restore();
   StepNumbers train_step();
@@ -152,11 +158,15 @@ class Trainer {
   int threads_ = 1;
   const parser::Language* language_ = nullptr;
   std::unique_ptr<data::Vocabulary> vocab_;
+  std::unique_ptr<detector::ModelFile> init_model_;  // --init, until its weights are loaded
   std::vector<data::FunctionRecord> train_functions_;
   std::vector<data::FunctionRecord> valid_functions_;
   std::vector<data::FunctionRecord> test_functions_;
   std::vector<std::unique_ptr<data::Featurizer>> featurizers_;
   std::vector<LabeledGraph> valid_set_;
+  // --real-fixes: featurized pairs, the buggy graph at 2i and its fixed twin at 2i + 1.
+  std::vector<LabeledGraph> real_train_;
+  std::vector<LabeledGraph> real_valid_set_;
 
   std::unique_ptr<detector::Detector> detector_;
   std::unique_ptr<detector::Detector> selector_;  // null for the random baseline
@@ -195,8 +205,23 @@ void Trainer::load_data() {
     std::fprintf(stderr, "%s", summary.format_table().c_str());
   }
   data::Manifest manifest = data::read_manifest(data_dir);
-  vocab_ = std::make_unique<data::Vocabulary>(
-      data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
+  // A warm-started run reads code with its model's vocabulary, kept in the run directory so that
+  // --resume finds it again; other runs use the dataset's.
+  const fs::path run_vocab = run_dir_.empty() ? fs::path() : run_dir_ / kInitVocabName;
+  if (!config_.resume && !config_.init.empty()) {
+    init_model_ = std::make_unique<detector::ModelFile>(detector::load_model_file(config_.init));
+    if (!run_vocab.empty()) write_file_atomic(run_vocab, init_model_->vocab_model);
+    vocab_ = std::make_unique<data::Vocabulary>(
+        data::Vocabulary::from_bytes(init_model_->vocab_model));
+    log_info("train", "vocabulary of the warm-start model ", config_.init,
+             "; the dataset's own is not used");
+  } else if (!run_vocab.empty() && fs::exists(run_vocab)) {
+    vocab_ = std::make_unique<data::Vocabulary>(data::Vocabulary::from_bytes(read_file(run_vocab)));
+    log_info("train", "vocabulary of the warm-start model (", run_vocab.string(), ")");
+  } else {
+    vocab_ = std::make_unique<data::Vocabulary>(
+        data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
+  }
   train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
   valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
   test_functions_ = data::load_functions(data_dir, manifest, data::Split::kTest);
@@ -205,6 +230,10 @@ void Trainer::load_data() {
   }
   language_ = parser::find_language(train_functions_.front().language);
   if (language_ == nullptr) throw Error("dataset language is not compiled into this bugseek");
+  if (init_model_ && init_model_->language != language_->name) {
+    throw UsageError("--init " + config_.init + " reads " + init_model_->language +
+                     ", the dataset is " + language_->name);
+  }
   for (int t = 0; t < threads_; ++t) {
     featurizers_.push_back(std::make_unique<data::Featurizer>(*vocab_, *language_));
   }
@@ -212,6 +241,50 @@ void Trainer::load_data() {
                                    config_.max_nodes, *featurizers_[0]);
   log_info("train", train_functions_.size(), " training functions, ", valid_functions_.size(),
            " validation functions (", valid_set_.size(), " validation graphs)");
+  load_real_fixes();
+}
+
+void Trainer::load_real_fixes() {
+  if (config_.real_fixes.empty()) return;
+  std::vector<eval::RealBugPair> train_pairs, valid_pairs;
+  std::set<std::string> train_repos, valid_repos;
+  for (const std::string& file : config_.real_fixes) {
+    for (eval::RealBugPair& pair : eval::read_real_bug_pairs(file)) {
+      // Held out by repository, so validation measures fixes from projects never trained on.
+      const std::string repo = pair.repo.empty() ? file + ":" + pair.id : pair.repo;
+      const bool valid = (crc32(repo) % 10000) < config_.real_fixes_valid * 10000;
+      (valid ? valid_repos : train_repos).insert(repo);
+      (valid ? valid_pairs : train_pairs).push_back(std::move(pair));
+    }
+  }
+  eval::SuiteOptions options;
+  options.threads = threads_;
+  auto featurize = [&](const std::vector<eval::RealBugPair>& pairs, std::vector<LabeledGraph>& out) {
+    eval::SuiteSamples samples = eval::make_real_samples(pairs, *vocab_, language_->name, options);
+    size_t too_large = 0;
+    for (size_t i = 0; i + 1 < samples.samples.size(); i += 2) {
+      eval::LabeledSample& buggy = samples.samples[i];
+      eval::LabeledSample& fixed = samples.samples[i + 1];
+      if (config_.max_nodes > 0 && (static_cast<uint32_t>(buggy.features.num_nodes) > config_.max_nodes ||
+                                    static_cast<uint32_t>(fixed.features.num_nodes) > config_.max_nodes)) {
+        ++too_large;
+        continue;
+      }
+      out.push_back({std::move(buggy.features), buggy.kind});
+      out.push_back({std::move(fixed.features), -1});
+    }
+    return std::make_pair(samples.skipped.size(), too_large);
+  };
+  const auto [train_skipped, train_large] = featurize(train_pairs, real_train_);
+  const auto [valid_skipped, valid_large] = featurize(valid_pairs, real_valid_set_);
+  log_info("train", "real fixes: ", real_train_.size() / 2, " training pairs from ",
+           train_repos.size(), " repositories, ", real_valid_set_.size() / 2,
+           " validation pairs from ", valid_repos.size(), " others (", train_skipped + valid_skipped,
+           " unmatched, ", train_large + valid_large, " over --max-nodes)");
+  if (real_train_.empty()) {
+    throw Error("--real-fixes: no usable training pair in " + config_.real_fixes.front() +
+                (config_.real_fixes.size() > 1 ? " and the other files" : ""));
+  }
 }
 
 void Trainer::build_models() {
@@ -220,7 +293,26 @@ void Trainer::build_models() {
   det_config.subtoken_vocab = vocab_->size();
   det_config.node_type_vocab = featurizers_[0]->node_type_vocab_size();
   det_config.text_vocab = data::text_vocab_size();
+  if (init_model_) {
+    // The weights fix the shapes; training settings such as dropout stay this run's.
+    const double dropout = det_config.dropout;
+    det_config = init_model_->config;
+    det_config.dropout = dropout;
+    if (det_config.subtoken_vocab != vocab_->size() ||
+        det_config.node_type_vocab != featurizers_[0]->node_type_vocab_size() ||
+        det_config.text_vocab != data::text_vocab_size()) {
+      throw Error("--init " + config_.init + ": its vocabulary sizes do not match its own "
+                  "vocabulary or this bugseek's node types (a model from another version?)");
+    }
+  }
   detector_ = std::make_unique<detector::Detector>(det_config, config_.seed, device);
+  if (init_model_) {
+    detector_->load_weights(init_model_->weights);
+    log_info("train", "warm start from ", config_.init, " (step ",
+             init_model_->info.count("step") ? init_model_->info.at("step") : "?",
+             " of its run); fresh optimizer");
+    init_model_.reset();
+  }
   detector_optim_ = std::make_unique<torch::optim::Adam>(detector::parameters(*detector_),
                                                          torch::optim::AdamOptions(config_.lr));
   if (config_.mode() == SelectorMode::kLearned) {
@@ -315,8 +407,13 @@ StepNumbers Trainer::train_step() {
     const auto num_rewrites = static_cast<int>(clean[i].features.cand_site.size());
     std::vector<float> scores(log_scores[i].begin(), log_scores[i].end());
     data::Rng rng(mix_seed(mix_seed(config_.seed, progress_.cursor + i), 1));
+    const data::GraphFeatures& f = clean[i].features;
+    std::vector<int> rewrite_kind(f.cand_site.size());
+    for (size_t c = 0; c < f.cand_site.size(); ++c) rewrite_kind[c] = f.site_kind[f.cand_site[c]];
     chosen[i] = selector::sample_rewrites(
-        selector::rewrite_distribution(scores, num_rewrites, policy), policy, rng);
+        selector::apply_kind_mix(selector::rewrite_distribution(scores, num_rewrites, policy),
+                                 rewrite_kind, policy.kind_mix),
+        policy, rng);
   }
 
   lap(1);
@@ -350,6 +447,16 @@ StepNumbers Trainer::train_step() {
     graph_of_job[j] = batch.num_graphs;
     data::append_to_batch(batch, buggy[j].features);
     numbers.planted[static_cast<int>(buggy[j].kind)] += 1;
+  }
+  // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
+  const size_t real_pairs = real_train_.size() / 2;
+  for (int j = 0; real_pairs > 0 && j < config_.real_fixes_per_step; ++j) {
+    const uint64_t pair = data::BatchProducer::function_index(
+        step * static_cast<uint64_t>(config_.real_fixes_per_step) + j, real_pairs,
+        mix_seed(config_.seed, 0x7265616cULL), true);
+    data::append_to_batch(batch, real_train_[2 * pair].features);
+    data::append_to_batch(batch, real_train_[2 * pair + 1].features);
+    numbers.real_pairs += 1;
   }
   progress_.cursor += n;
   if (batch.num_graphs == 0) return numbers;
@@ -442,6 +549,9 @@ void Trainer::save_checkpoint(bool is_best) {
   model.info["run_dir"] = run_dir_.string();
   model.info["best_valid_joint"] = std::to_string(progress_.best_joint);
   model.info["trained_seconds"] = std::to_string(progress_.elapsed_s);
+  model.info["graphs_seen"] = std::to_string(progress_.graphs_seen);
+  model.info["kind_mix"] = config_.kind_mix;
+  if (!config_.init.empty()) model.info["warm_start"] = config_.init;
   detector::save_model_file(run_dir_ / "model-latest.bugseek", model);
   if (is_best) detector::save_model_file(run_dir_ / "model-best.bugseek", model);
   if (config_.keep_snapshots > 0) {
@@ -522,6 +632,25 @@ void Trainer::validate_and_checkpoint(bool final_save) {
   }
   record.set("by_kind", std::move(kinds));
   append_metrics(record);
+  if (!real_valid_set_.empty()) {
+    const ValidationResult r = validate(*detector_, real_valid_set_, kMaxNodesPerBatch);
+    std::snprintf(line, sizeof line,
+                  "step %llu | real fixes (%lld held-out pairs) | val.loss %.3f | no-bug %.2f "
+                  "loc %.2f rep %.2f joint %.2f",
+                  static_cast<unsigned long long>(progress_.step), static_cast<long long>(r.buggy),
+                  r.loss, r.no_bug_acc, r.loc_acc, r.repair_acc, r.joint_acc);
+    log_info("valid", line);
+    json::Value real = json::Value::object();
+    real.set("type", "valid_real");
+    real.set("step", progress_.step);
+    real.set("pairs", r.buggy);
+    real.set("loss", r.loss);
+    real.set("no_bug_acc", r.no_bug_acc);
+    real.set("loc_acc", r.loc_acc);
+    real.set("repair_acc", r.repair_acc);
+    real.set("joint_acc", r.joint_acc);
+    append_metrics(real);
+  }
   history_.add_validation(progress_.step, v);
   save_checkpoint(is_best);
   std::vector<eval::NamedHistogram> histograms;

@@ -12,6 +12,7 @@
 
 #include "common/fs.h"
 #include "common/json.h"
+#include "detector/model_file.h"
 #include "tests/scan/cli_run.h"
 
 namespace bugseek {
@@ -168,6 +169,104 @@ TEST_F(TrainEndToEnd, CorruptCheckpointIsAClearError) {
   auto model = run_bugseek("inspect " + (root_ / "data" / "manifest.txt").string(), root_);
   EXPECT_EQ(model.status, 1);
   EXPECT_NE(model.err.find("bugseek: error:"), std::string::npos) << model.err;
+}
+
+}  // namespace
+}  // namespace bugseek
+
+namespace bugseek {
+namespace {
+
+// Real bug-fix pairs made from the corpus's own functions, in the JSON Lines format of `mine`.
+std::string write_real_fixes(const fs::path& dir) {
+  const fs::path file = dir / "fixes.jsonl";
+  std::ofstream out(file);
+  const char* fixed[] = {
+      "def lower(a, b):\n    if a < b:\n        return a\n    return b\n",
+      "def total(items):\n    n = 0\n    for x in items:\n        n += x\n    return n\n",
+      "def pick(xs, i, j):\n    if i < j and xs:\n        return xs[i]\n    return xs[j]\n",
+      "def span(lo, hi):\n    width = hi - lo\n    return width\n",
+  };
+  const char* buggy[] = {
+      "def lower(a, b):\n    if a > b:\n        return a\n    return b\n",
+      "def total(items):\n    n = 0\n    for x in items:\n        n -= x\n    return n\n",
+      "def pick(xs, i, j):\n    if i < j or xs:\n        return xs[i]\n    return xs[j]\n",
+      "def span(lo, hi):\n    width = hi - hi\n    return width\n",
+  };
+  for (int repo = 0; repo < 6; ++repo) {
+    for (int i = 0; i < 4; ++i) {
+      json::Value line = json::Value::object();
+      line.set("id", "fix-" + std::to_string(repo) + "-" + std::to_string(i));
+      line.set("buggy_source", buggy[i]);
+      line.set("fixed_source", fixed[i]);
+      json::Value origin = json::Value::object();
+      origin.set("repo", "https://example.org/project" + std::to_string(repo));
+      line.set("origin", std::move(origin));
+      out << json::dump(line) << "\n";
+    }
+  }
+  return file.string();
+}
+
+TEST_F(TrainEndToEnd, RealFixesJoinTheBatchAndAHeldOutShareIsValidated) {
+  const fs::path run = root_ / "run_real";
+  const std::string fixes = write_real_fixes(root_);
+  auto r = run_bugseek(common_flags(run) + " --max-steps 4 --valid-every 2 --real-fixes " + fixes +
+                           " --real-fixes-per-step 3 --real-fixes-valid 0.5",
+                       root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("real fixes:"), std::string::npos) << r.err;
+  int real_validations = 0;
+  for (const json::Value& m : metrics(run)) {
+    if (m.get_string("type") != "valid_real") continue;
+    ++real_validations;
+    EXPECT_GT(m.at("pairs").as_int(), 0);
+  }
+  EXPECT_EQ(real_validations, 2);
+  // A file that gives no usable pair is an error, not a silent synthetic-only run.
+  const fs::path empty = root_ / "empty.jsonl";
+  std::ofstream(empty) << "\n";
+  auto bad = run_bugseek(common_flags(root_ / "run_real_empty") + " --max-steps 2 --real-fixes " +
+                             empty.string(),
+                         root_);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("--real-fixes"), std::string::npos) << bad.err;
+}
+
+TEST_F(TrainEndToEnd, InitStartsFromTheModelsWeightsAndVocabulary) {
+  const fs::path first = root_ / "run_init_from";
+  ASSERT_EQ(run_bugseek(common_flags(first) + " --max-steps 4 --valid-every 4", root_).status, 0);
+  const fs::path model = first / "model-latest.bugseek";
+  // A different vocabulary size in the dataset: the warm start keeps the model's own.
+  const fs::path data2 = root_ / "data_other_vocab";
+  ASSERT_EQ(run_bugseek("prepare -q --corpus " + (root_ / "corpus").string() + " --out " +
+                            data2.string() + " --vocab-size 250 --threads 2",
+                        root_)
+                .status,
+            0);
+  const fs::path run = root_ / "run_init";
+  auto r = run_bugseek("train --preset tiny --doctor false --threads 1 --data " + data2.string() +
+                           " --out " + run.string() +
+                           " --valid-functions 8 --functions-per-step 2 --valid-every 1"
+                           " --init " + model.string() + " --max-steps 1 --lr 0",
+                       root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warm start from"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(run / "init-vocab.model"));
+  // With a zero learning rate the weights are exactly the model's, and so is the vocabulary.
+  const detector::ModelFile from = detector::load_model_file(model);
+  const detector::ModelFile warm = detector::load_model_file(run / "model-latest.bugseek");
+  EXPECT_EQ(from.weights, warm.weights);
+  EXPECT_EQ(from.vocab_model, warm.vocab_model);
+  EXPECT_EQ(warm.info.at("warm_start"), model.string());
+  // Resuming the warm-started run reads the same vocabulary again.
+  auto resumed = run_bugseek("train --resume --out " + run.string() + " --max-steps 2", root_);
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  // A file that is not a model is a clear error.
+  auto bad = run_bugseek(common_flags(root_ / "run_init_bad") + " --max-steps 1 --init " +
+                             (root_ / "data" / "manifest.txt").string(),
+                         root_);
+  EXPECT_EQ(bad.status, 1);
 }
 
 }  // namespace
