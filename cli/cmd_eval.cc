@@ -11,12 +11,13 @@
 #include "common/log.h"
 #include "eval/report.h"
 #include "eval/suites.h"
+#include "scan/scanner.h"
 
 namespace bugseek::cli {
 namespace {
 
 const char* kUsage =
-    "usage: bugseek eval --model FILE [--suite synthetic|real] [--data FILE_OR_DIR]\n"
+    "usage: bugseek eval [--model FILE] [--suite synthetic|real] [--data FILE_OR_DIR]\n"
     "                    [--format md|json] [--plots DIR] [--seed N] [--threshold P]\n"
     "\n"
     "Measures a detector as BugLab does: no-bug, localization, repair and joint accuracy per bug\n"
@@ -25,7 +26,9 @@ const char* kUsage =
     "  synthetic  the test split of a prepared dataset (--data DIR, default runs/dataset), each\n"
     "             function once with a randomly planted bug (--seed) and once clean\n"
     "  real       JSON Lines bug-fix pairs (--data FILE, e.g. ../shared/realbugs/dev.jsonl),\n"
-    "             each explained as one rewrite; unexplained pairs are counted and listed";
+    "             each explained as one rewrite; unexplained pairs are counted and listed\n"
+    "Without --model the newest runs/*/model-best.bugseek is used, else the model shipped with\n"
+    "bugseek (models/python.bugseek).";
 
 struct EvalCommand {
   std::string model;
@@ -44,8 +47,9 @@ int run_eval(int argc, char** argv) {
   eval::SuiteOptions& so = cmd.suite_options;
   po::options_description visible = general_group(general, true, true);
   po::options_description model_group("Model");
-  model_group.add_options()("model", po::value(&cmd.model)->required(),
-                            "model file written by `bugseek train` (model-best.bugseek)");
+  model_group.add_options()("model", po::value(&cmd.model),
+                            "model file written by `bugseek train` (default: newest "
+                            "runs/*/model-best.bugseek, else the shipped models/python.bugseek)");
   po::options_description data_group("Data");
   data_group.add_options()("suite", po::value(&cmd.suite)->default_value(cmd.suite),
                            "synthetic | real")(
@@ -87,6 +91,7 @@ int run_eval(int argc, char** argv) {
   so.seed = general.seed;
   so.threads = resolve_threads(general.threads);
 
+  cmd.model = scan::resolve_model(cmd.model, "eval");
   const detector::ModelFile model = detector::load_model_file(cmd.model);
   eval::EvalReport report = cmd.suite == "real" ? eval::run_real_suite(model, cmd.data, so)
                                                 : eval::run_synthetic_suite(model, cmd.data, so);

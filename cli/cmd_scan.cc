@@ -28,7 +28,8 @@ const char* kUsage =
     "Looks for single-token bugs (variable misuse, wrong operators, swapped arguments, wrong\n"
     "literals) in the source files under PATH (hidden, version-control and binary files are\n"
     "skipped). Findings go to stdout, most confident first; the summary goes to stderr.\n"
-    "Without --model the newest runs/*/model-best.bugseek is used.\n"
+    "Without --model the newest runs/*/model-best.bugseek is used, else the model shipped\n"
+    "with bugseek (models/python.bugseek).\n"
     "Exit status: 0, or 3 with --fail-on-findings when there are findings; 2 on usage errors.";
 
 struct ScanCommand {
@@ -38,19 +39,6 @@ struct ScanCommand {
   bool fail_on_findings = false;
   scan::ScanOptions options;
 };
-
-std::string resolve_model(const std::string& given) {
-  if (!given.empty()) return given;
-  const std::filesystem::path found = scan::find_default_model("runs");
-  if (found.empty()) {
-    throw UsageError(
-        "no --model given and no runs/*/model-best.bugseek found.\n"
-        "  Train one with `bugseek train --out runs/NAME` (see `bugseek train --help`),\n"
-        "  or pass a model file with --model FILE.");
-  }
-  log_info("scan", "model ", found.string());
-  return found.string();
-}
 
 }  // namespace
 
@@ -62,7 +50,8 @@ int run_scan(int argc, char** argv) {
   po::options_description model_group("Model");
   model_group.add_options()(
       "model", po::value(&cmd.model),
-      "model file written by `bugseek train` (default: newest runs/*/model-best.bugseek)");
+      "model file written by `bugseek train` (default: newest runs/*/model-best.bugseek, "
+      "else the shipped models/python.bugseek)");
   po::options_description scan_group("Scan");
   scan_group.add_options()("threshold", po::value(&so.threshold)->default_value(so.threshold),
                            "report findings with p(location) * p(repair) >= P, in [0, 1]")(
@@ -105,7 +94,7 @@ int run_scan(int argc, char** argv) {
   so.threads = resolve_threads(general.threads);
   so.progress = !general.quiet;
 
-  const detector::ModelFile model = detector::load_model_file(resolve_model(cmd.model));
+  const detector::ModelFile model = detector::load_model_file(scan::resolve_model(cmd.model, "scan"));
   const scan::ScanResult result = scan::scan_paths(roots, model, so);
 
   for (const scan::FileProblem& p : result.problems) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -312,6 +313,45 @@ fs::path find_default_model(const fs::path& runs_dir) {
     }
   }
   return best;
+}
+
+fs::path find_shipped_model() {
+  const fs::path relative = fs::path("models") / "python.bugseek";
+  std::vector<fs::path> roots;
+  if (const char* home = std::getenv("BUGSEEK_HOME"); home != nullptr && *home != '\0') {
+    roots.emplace_back(home);
+  }
+  std::error_code ec;
+  // build/cli/bugseek (or any build dir two levels under the source root).
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) roots.push_back(exe.parent_path().parent_path().parent_path());
+#ifdef BUGSEEK_SOURCE_ROOT
+  roots.emplace_back(BUGSEEK_SOURCE_ROOT);
+#endif
+  for (const fs::path& root : roots) {
+    std::error_code e2;
+    if (fs::is_regular_file(root / relative, e2)) return root / relative;
+  }
+  return {};
+}
+
+std::string resolve_model(const std::string& given, const std::string& command) {
+  if (!given.empty()) return given;
+  fs::path found = find_default_model("runs");
+  if (!found.empty()) {
+    log_info(command, "model ", found.string(), " (the newest trained run; --model picks another)");
+    return found.string();
+  }
+  found = find_shipped_model();
+  if (!found.empty()) {
+    log_info(command, "model ", found.string(),
+             " (the model shipped with bugseek: no --model given and no runs/*/model-best.bugseek)");
+    return found.string();
+  }
+  throw UsageError(
+      "no --model given, no runs/*/model-best.bugseek and no shipped models/python.bugseek.\n"
+      "  Train one with `bugseek train --out runs/NAME` (see `bugseek train --help`),\n"
+      "  or pass a model file with --model FILE.");
 }
 
 }  // namespace bugseek::scan

@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "parser/rewrites.h"
 #include "scan/scanner.h"
+#include "tests/common/temp_dir.h"
 #include "tests/scan/tiny_model.h"
 
 namespace bugseek::scan {
@@ -201,6 +202,28 @@ TEST(Scan, SarifRulesCoverEveryKind) {
   const auto rules = sarif_rules();
   ASSERT_EQ(rules.size(), static_cast<size_t>(parser::kNumBugKinds));
   for (const auto& r : rules) EXPECT_FALSE(r.description.empty());
+}
+
+}  // namespace
+}  // namespace bugseek::scan
+
+namespace bugseek::scan {
+namespace {
+
+TEST(ModelResolution, AGivenModelIsUsedAsIs) {
+  EXPECT_EQ(resolve_model("some/model.bugseek", "scan"), "some/model.bugseek");
+}
+
+TEST(ModelResolution, ShippedModelIsFoundUnderBugseekHome) {
+  testing::TempDir home;
+  const auto model = home.write("models/python.bugseek", "not really a model");
+  ASSERT_EQ(setenv("BUGSEEK_HOME", home.path().c_str(), 1), 0);
+  EXPECT_EQ(find_shipped_model(), model);
+  unsetenv("BUGSEEK_HOME");
+  // Without the variable the source tree's own models/ (if any) is what is found.
+  const auto found = find_shipped_model();
+  if (!found.empty()) EXPECT_EQ(found.filename(), "python.bugseek");
+  EXPECT_NE(found, model);
 }
 
 }  // namespace
