@@ -20,10 +20,13 @@ const char* kUsage =
     "duplicate files, keeps near duplicates (token-set Jaccard >= --near-dup) in one split,\n"
     "splits files train/valid/test by a hash of their path, extracts the functions that have bug\n"
     "sites, writes them as shards, and trains a SentencePiece vocabulary on the training split.\n"
+    "With --exclude, functions that copy or nearly copy a buggy or fixed function of a real-bug\n"
+    "evaluation file are dropped (counted per split; the manifest records the files' CRC-32).\n"
     "Writes DATA_DIR/{manifest.txt,vocab.model,files.tsv,<split>-NNNNN.shard}; prints a summary.\n"
     "Examples:\n"
     "  bugseek prepare --out data\n"
-    "  bugseek prepare --corpus /usr/lib/python3.11 --corpus ~/corpora/django --out data --threads 2";
+    "  bugseek prepare --corpus /usr/lib/python3.11 --corpus ~/corpora/django --out data --threads 2\n"
+    "  bugseek prepare --exclude ../shared/realbugs/dev.jsonl --out data";
 
 }  // namespace
 
@@ -33,6 +36,10 @@ po::options_description prepare_options_group(data::PrepareConfig& cfg) {
       "corpus", po::value(&cfg.corpus)->composing(),
       "folder or file of source code; repeat for several (default: the Python stdlib)")(
       "out,o", po::value(&cfg.out)->default_value(cfg.out), "dataset directory to write")(
+      "exclude", po::value(&cfg.exclude)->composing(),
+      "real-bug JSON Lines file (buggy_source/fixed_source, as for eval --suite real) to "
+      "decontaminate against: functions of any split equal (up to whitespace) or near "
+      "(--near-dup) to one of its buggy or fixed functions are dropped; repeat for several")(
       "valid-fraction", po::value(&cfg.split.valid)->default_value(cfg.split.valid),
       "fraction of files in the validation split, by path hash")(
       "test-fraction", po::value(&cfg.split.test)->default_value(cfg.split.test),

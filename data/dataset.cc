@@ -56,6 +56,10 @@ std::string format_manifest(const Manifest& m) {
     out << "vocab " << m.vocab_file << " bytes " << m.vocab_bytes << " crc32 " << hex32(m.vocab_crc32)
         << "\n";
   }
+  for (const ExcludeFileInfo& e : m.excludes) {
+    out << "exclude crc32 " << hex32(e.crc32) << " bytes " << e.bytes << " functions "
+        << e.functions << " " << e.file << "\n";
+  }
   for (const auto& [key, value] : m.stats) out << "stat " << key << " " << value << "\n";
   return out.str();
 }
@@ -113,6 +117,16 @@ Manifest parse_manifest(std::string_view text, const std::string& path) {
         fail("expected: vocab FILE bytes N crc32 HEX");
       }
       m.vocab_crc32 = static_cast<uint32_t>(std::stoul(crc, nullptr, 16));
+    } else if (key == "exclude") {
+      ExcludeFileInfo e;
+      std::string w1, w2, w3, crc;
+      if (!(ls >> w1 >> crc >> w2 >> e.bytes >> w3 >> e.functions) || w1 != "crc32") {
+        fail("expected: exclude crc32 HEX bytes N functions N FILE");
+      }
+      e.crc32 = static_cast<uint32_t>(std::stoul(crc, nullptr, 16));
+      std::getline(ls >> std::ws, e.file);
+      if (e.file.empty()) fail("expected: exclude crc32 HEX bytes N functions N FILE");
+      m.excludes.push_back(std::move(e));
     } else if (key == "stat") {
       uint64_t v = 0;
       if (!(ls >> a >> v)) fail("expected: stat NAME N");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/exclude.h"
 #include "data/shard.h"
 #include "data/split.h"
 
@@ -36,6 +37,9 @@ struct Manifest {
   std::string vocab_file;  // relative; empty if no vocabulary was trained
   uint64_t vocab_bytes = 0;
   uint32_t vocab_crc32 = 0;
+  // Real-bug files the functions were decontaminated against (`prepare --exclude`); empty in
+  // manifests written before the option existed.
+  std::vector<ExcludeFileInfo> excludes;
   std::vector<std::pair<std::string, uint64_t>> stats;  // prepare's counters, in order
 };
 

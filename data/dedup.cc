@@ -74,6 +74,12 @@ Fingerprint fingerprint(std::string_view text) {
   return fp;
 }
 
+uint64_t minhash_band_key(const Fingerprint& fp, int band) {
+  uint64_t key = static_cast<uint64_t>(band) * 0x9e3779b97f4a7c15ULL;
+  for (int r = 0; r < kMinHashRows; ++r) key = mix64(key ^ fp.minhash[band * kMinHashRows + r]);
+  return key;
+}
+
 double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   if (a.empty() && b.empty()) return 1.0;
   size_t i = 0, j = 0, common = 0;
@@ -114,9 +120,7 @@ DedupResult find_duplicates(const std::vector<Fingerprint>& fps, const std::vect
       for (int32_t i = 0; i < n; ++i) {
         const Fingerprint& fp = fps[i];
         if (fp.token_set.size() < options.min_tokens) continue;
-        uint64_t key = static_cast<uint64_t>(band) * 0x9e3779b97f4a7c15ULL;
-        for (int r = 0; r < kMinHashRows; ++r) key = mix64(key ^ fp.minhash[band * kMinHashRows + r]);
-        std::vector<int32_t>& members = buckets[key];
+        std::vector<int32_t>& members = buckets[minhash_band_key(fp, band)];
         size_t checks = 0;
         for (int32_t other : members) {
           if (checks++ >= options.max_bucket_checks) break;

@@ -25,6 +25,10 @@ struct Fingerprint {
 // and single punctuation characters; whitespace is ignored.
 Fingerprint fingerprint(std::string_view text);
 
+// The LSH bucket key of `fp` in `band` (0 <= band < kMinHashBands): near copies share one with
+// high probability (see kMinHashRows).
+uint64_t minhash_band_key(const Fingerprint& fp, int band);
+
 // Exact Jaccard similarity of two sorted distinct sets (1.0 when both are empty).
 double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 

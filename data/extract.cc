@@ -39,7 +39,7 @@ std::string cut_function(const std::string& text, const parser::Span& span, uint
 
 ExtractResult extract_functions(const std::string& text, const std::string& rel_path,
                                 const parser::Language& language, const ExtractOptions& options,
-                                bool collect_labels) {
+                                bool collect_labels, const ExcludeSet* exclude) {
   ExtractResult result;
   auto drop = [&](DropReason r) { result.dropped[static_cast<int>(r)] += 1; };
   std::vector<parser::Unit> units;
@@ -82,6 +82,11 @@ ExtractResult extract_functions(const std::string& text, const std::string& rel_
       }
       if (fg.sites.rewrites.empty()) {
         drop(DropReason::kNoSites);
+        continue;
+      }
+      const ExcludeMatch excluded = exclude ? exclude->match(record.text) : ExcludeMatch::kNone;
+      if (excluded != ExcludeMatch::kNone) {
+        (excluded == ExcludeMatch::kExact ? result.excluded_exact : result.excluded_near) += 1;
         continue;
       }
       record.num_sites = static_cast<uint32_t>(fg.sites.sites.size());

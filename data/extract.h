@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/exclude.h"
 #include "data/shard.h"
 #include "parser/language.h"
 
@@ -37,13 +38,16 @@ struct ExtractResult {
   std::vector<FunctionRecord> functions;
   std::array<uint64_t, kNumDropReasons> dropped{};
   std::vector<std::string> labels;       // token texts of kept functions, if asked for
+  uint64_t excluded_exact = 0;           // kept functions dropped as copies of an excluded one
+  uint64_t excluded_near = 0;            // ... as near copies (ExcludeSet::match)
 };
 
 // Extracts the functions of one file (`text`, corpus-relative `rel_path`). With
 // `collect_labels`, also returns the token texts of the kept functions (vocabulary training).
+// Functions that would be kept but match `exclude` (if given) are dropped and counted instead.
 // Never throws for bad code.
 ExtractResult extract_functions(const std::string& text, const std::string& rel_path,
                                 const parser::Language& language, const ExtractOptions& options,
-                                bool collect_labels);
+                                bool collect_labels, const ExcludeSet* exclude = nullptr);
 
 }  // namespace bugseek::data

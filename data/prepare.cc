@@ -104,6 +104,11 @@ std::string PrepareSummary::format_table() const {
     }
   }
   row("dropped: duplicate text", std::to_string(duplicate_functions));
+  if (!exclude_files.empty()) {
+    row("excluded (real-bug files)", std::to_string(excluded_exact) + " exact, " +
+                                         std::to_string(excluded_near) + " near (" +
+                                         per_split(excluded) + ")");
+  }
   row("functions per split", per_split(functions));
   if (vocab_size > 0) {
     row("vocabulary", std::to_string(vocab_size) + " pieces from " +
@@ -112,21 +117,6 @@ std::string PrepareSummary::format_table() const {
   row("time", format_duration(seconds));
   return out.str();
 }
-
-namespace {
-
-// Identity of a function's text for de-duplication: whitespace is ignored, so copies that differ
-// only in layout (re-indented, re-wrapped) are one function and land in one split.
-uint64_t function_key(const std::string& text) {
-  std::string squeezed;
-  squeezed.reserve(text.size());
-  for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') squeezed += c;
-  }
-  return mix64(fnv1a64(squeezed));
-}
-
-}  // namespace
 
 PrepareSummary prepare_dataset(const PrepareConfig& config) {
   const auto start = std::chrono::steady_clock::now();
@@ -140,6 +130,12 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
     roots.push_back(*stdlib);
   }
   for (const auto& r : roots) summary.roots.push_back(r.string());
+  // Before anything is written, so a bad --exclude file leaves a previous dataset alone.
+  const ExcludeSet exclude = ExcludeSet::load(config.exclude, config.dedup);
+  summary.exclude_files = exclude.files();
+  for (const auto& f : exclude.files()) {
+    log_info("prepare", "excluding ", f.functions, " real-bug functions of ", f.file);
+  }
   const fs::path out_dir(config.out);
   fs::create_directories(out_dir);
   clear_previous(out_dir);
@@ -214,7 +210,8 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
       const SourceFile& file = listing.files[readable[k]];
       std::string text = std::move(state[readable[k]].read.text);
       extracted[k] = extract_functions(text, file.rel_path, *file.language, config.extract,
-                                       config.train_vocab && split[k] == Split::kTrain);
+                                       config.train_vocab && split[k] == Split::kTrain,
+                                       exclude.empty() ? nullptr : &exclude);
       functions += extracted[k].functions.size();
       bar.advance(1, std::to_string(functions.load()) + " functions");
     });
@@ -230,7 +227,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
   std::unordered_map<uint64_t, Owner> owner;
   for (size_t k = 0; k < extracted.size(); ++k) {
     for (size_t j = 0; j < extracted[k].functions.size(); ++j) {
-      const uint64_t h = function_key(extracted[k].functions[j].text);
+      const uint64_t h = function_text_key(extracted[k].functions[j].text);
       const Owner candidate{ranks[dups.canonical[k]], k, j};
       auto [it, inserted] = owner.emplace(h, candidate);
       if (!inserted && std::tie(candidate.rank, candidate.file) < std::tie(it->second.rank, it->second.file)) {
@@ -251,8 +248,11 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
     if (!r.parsed) summary.parse_failures += 1;
     summary.functions_found += r.units;
     for (int d = 0; d < kNumDropReasons; ++d) summary.dropped[d] += r.dropped[d];
+    summary.excluded_exact += r.excluded_exact;
+    summary.excluded_near += r.excluded_near;
+    summary.excluded[static_cast<int>(split[k])] += r.excluded_exact + r.excluded_near;
     for (size_t j = 0; j < r.functions.size(); ++j) {
-      const Owner& o = owner.at(function_key(r.functions[j].text));
+      const Owner& o = owner.at(function_text_key(r.functions[j].text));
       if (o.file != k || o.index != j) {
         summary.duplicate_functions += 1;
         continue;
@@ -269,6 +269,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
     for (auto& sh : w.finish()) manifest.shards.push_back(sh);
   }
   manifest.files = summary.files;
+  manifest.excludes = summary.exclude_files;
   manifest.functions = summary.functions;
 
   // 7. Vocabulary from the training split only.
@@ -296,6 +297,14 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
       {"functions_found", summary.functions_found},
       {"duplicate_functions", summary.duplicate_functions},
   };
+  if (!summary.exclude_files.empty()) {
+    manifest.stats.emplace_back("excluded_exact", summary.excluded_exact);
+    manifest.stats.emplace_back("excluded_near", summary.excluded_near);
+    for (int sp = 0; sp < kNumSplits; ++sp) {
+      manifest.stats.emplace_back("excluded_" + std::string(split_name(static_cast<Split>(sp))),
+                                  summary.excluded[sp]);
+    }
+  }
   for (int r = 0; r < kNumSkipReasons; ++r) {
     manifest.stats.emplace_back("skipped_" + std::string(skip_reason_name(static_cast<SkipReason>(r))),
                                 summary.skipped[r]);

@@ -1,7 +1,7 @@
 // `bugseek prepare` as a library call: corpus folders in, a dataset directory out (shards of
 // functions per split, the SentencePiece model, files.tsv and the manifest). Steps: list files,
-// read and fingerprint them, cluster duplicates, split, extract functions, drop duplicate
-// functions, write shards, train the vocabulary on the training split, write the manifest last.
+// read and fingerprint them, cluster duplicates, split, extract functions (dropping copies of
+// --exclude's real-bug functions), drop duplicate functions, write shards, train the vocabulary on the training split, write the manifest last.
 #pragma once
 
 #include <array>
@@ -11,6 +11,7 @@
 
 #include "data/corpus.h"
 #include "data/dedup.h"
+#include "data/exclude.h"
 #include "data/extract.h"
 #include "data/split.h"
 #include "data/vocab.h"
@@ -20,6 +21,7 @@ namespace bugseek::data {
 struct PrepareConfig {
   std::vector<std::string> corpus;  // folders or files; empty = the machine's Python stdlib
   std::string out = "data";         // dataset directory
+  std::vector<std::string> exclude;  // real-bug JSON Lines files to decontaminate against
   int threads = 1;
   CorpusOptions walk;
   SplitFractions split;
@@ -43,6 +45,10 @@ struct PrepareSummary {
   uint64_t functions_found = 0;
   std::array<uint64_t, kNumDropReasons> dropped{};
   uint64_t duplicate_functions = 0;  // identical function text seen in another file
+  std::vector<ExcludeFileInfo> exclude_files;  // --exclude files, in order
+  uint64_t excluded_exact = 0;  // functions equal (up to whitespace) to a real-bug function
+  uint64_t excluded_near = 0;   // near duplicates of one
+  std::array<uint64_t, kNumSplits> excluded{};  // both, per split
   std::array<uint64_t, kNumSplits> functions{};
   uint64_t vocab_sentences = 0;
   int32_t vocab_size = 0;

@@ -31,6 +31,7 @@ struct TrainConfig {
   std::vector<std::string> corpus;  // empty = the machine's Python standard library
   std::string data = "runs/dataset";  // prepared dataset (made by `prepare` if missing)
   int vocab_size = 8000;
+  std::vector<std::string> exclude;  // real-bug files a dataset prepared here is cleaned against
   uint32_t max_nodes = 1500;        // functions with larger graphs are skipped in training
   std::vector<std::string> real_fixes;  // JSON Lines of real bug-fix pairs to train on
   int real_fixes_per_step = 8;      // real pairs (buggy + fixed) added to each step
@@ -92,6 +93,9 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("corpus", c.corpus, "source folders to train on (default: the Python standard library)");
   f("data", c.data, "prepared dataset directory (prepared from --corpus if missing)");
   f("vocab-size", c.vocab_size, "SentencePiece pieces when preparing");
+  f("exclude", c.exclude,
+    "when preparing: drop functions equal or near to a buggy or fixed function of this real-bug "
+    "JSON Lines file (as bugseek prepare --exclude); repeat for several");
   f("max-nodes", c.max_nodes, "skip functions whose graph has more nodes");
   f("real-fixes", c.real_fixes,
     "JSON Lines of real bug-fix pairs (bugseek mine) to train on beside the planted bugs; "

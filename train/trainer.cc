@@ -196,6 +196,7 @@ void Trainer::load_data() {
     log_info("train", "no dataset in ", data_dir.string(), ": preparing it first");
     data::PrepareConfig prepare;
     prepare.corpus = config_.corpus;
+    prepare.exclude = config_.exclude;
     prepare.out = data_dir.string();
     prepare.threads = threads_;
     prepare.vocab.vocab_size = config_.vocab_size;
