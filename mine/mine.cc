@@ -34,6 +34,7 @@ enum class Outcome : uint8_t {
   kNoPython,
   kTooManyFiles,
   kNoOneTokenHunk,
+  kUnreadable,  // a tree or blob is missing (partial snapshots omit large files)
   kMatched
 };
 
@@ -138,7 +139,14 @@ std::vector<CommitResult> mine_commits(const std::string& path, const RepoRun& r
     try {
       GitRepo repo(path);
       for (size_t i = next++; i < n && !failed; i = next++) {
-        results[i] = mine_commit(repo, run.commits[i], config, language);
+        try {
+          results[i] = mine_commit(repo, run.commits[i], config, language);
+        } catch (const std::exception& e) {
+          // One missing object costs its commit, not the repository's whole history.
+          log_debug("mine", path, ": ", run.commits[i].id, ": ", e.what());
+          results[i] = CommitResult{};
+          results[i].outcome = Outcome::kUnreadable;
+        }
         candidates += results[i].fixes.candidates;
         fixes += results[i].fixes.fixes.size();
         bar.advance(
@@ -255,6 +263,7 @@ std::string MineSummary::format_table() const {
   row("with Python changes", std::to_string(python_commits));
   row("skipped: over --max-files", std::to_string(too_many_files));
   row("skipped: no one-token hunk", std::to_string(no_one_token_hunk));
+  if (unreadable > 0) row("skipped: missing objects", std::to_string(unreadable));
   row("skipped: over --max-hunks", std::to_string(too_many_functions));
   row("changed functions", std::to_string(changed_functions));
   row("candidates", std::to_string(candidates) + " explained as one rewrite");
@@ -351,6 +360,9 @@ MineSummary mine_repositories(const MineConfig& config) {
           summary.no_keyword += 1;
           continue;
         case Outcome::kNoPython:
+          continue;
+        case Outcome::kUnreadable:
+          summary.unreadable += 1;
           continue;
         case Outcome::kTooManyFiles:
           summary.too_many_files += 1;

@@ -44,6 +44,7 @@ struct MineSummary {
   uint64_t commits = 0;             // commits read
   uint64_t merges = 0;              // more than one parent: skipped
   uint64_t roots = 0;               // no parent: nothing to diff
+  uint64_t unreadable = 0;          // an object is missing (e.g. a partial snapshot): skipped
   uint64_t no_keyword = 0;          // --keywords: message without a fix-like word
   uint64_t python_commits = 0;      // one parent, some Python file changed
   uint64_t too_many_files = 0;      // over --max-files
