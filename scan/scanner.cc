@@ -319,15 +319,16 @@ fs::path find_shipped_model() {
   const fs::path relative = fs::path("models") / "python.bugseek";
   std::vector<fs::path> roots;
   if (const char* home = std::getenv("BUGSEEK_HOME"); home != nullptr && *home != '\0') {
-    roots.emplace_back(home);
-  }
-  std::error_code ec;
-  // build/cli/bugseek (or any build dir two levels under the source root).
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) roots.push_back(exe.parent_path().parent_path().parent_path());
+    roots.emplace_back(home);  // set: the only place looked at
+  } else {
+    std::error_code ec;
+    // build/cli/bugseek (or any build dir two levels under the source root).
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) roots.push_back(exe.parent_path().parent_path().parent_path());
 #ifdef BUGSEEK_SOURCE_ROOT
-  roots.emplace_back(BUGSEEK_SOURCE_ROOT);
+    roots.emplace_back(BUGSEEK_SOURCE_ROOT);
 #endif
+  }
   for (const fs::path& root : roots) {
     std::error_code e2;
     if (fs::is_regular_file(root / relative, e2)) return root / relative;

@@ -86,9 +86,9 @@ std::vector<eval::RuleInfo> sarif_rules();
 // The newest (by modification time) `runs_dir`/*/model-best.bugseek; empty if there is none.
 std::filesystem::path find_default_model(const std::filesystem::path& runs_dir);
 
-// The model shipped with bugseek, models/python.bugseek: under $BUGSEEK_HOME if set, else in the
-// source tree this binary was built from (found from the executable's path, then from the
-// path compiled in). Empty if there is none.
+// The model shipped with bugseek, models/python.bugseek: under $BUGSEEK_HOME when it is set (and
+// nowhere else), else in the source tree this binary was built from (found from the executable's
+// path, then from the path compiled in). Empty if there is none.
 std::filesystem::path find_shipped_model();
 
 // The model `command` (scan, eval) runs when none is given: `given` if not empty, else the newest

@@ -2,6 +2,8 @@
 // JSON, the PR plot, determinism across runs, and usage errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "common/json.h"
 #include "tests/scan/cli_run.h"
 #include "tests/scan/tiny_model.h"
@@ -48,7 +50,12 @@ TEST_F(EvalCli, UsageErrors) {
   EXPECT_EQ(eval("--suite real").status, 2);         // no --data
   EXPECT_EQ(eval("--suite nonsense").status, 2);
   EXPECT_EQ(eval("--format xml --suite real --data " + kPairs).status, 2);
-  EXPECT_EQ(run_bugseek("eval --suite real --data " + kPairs, dir_.path()).status, 2);  // no model
+  // No model: none given, no runs/ here, and a BUGSEEK_HOME without the shipped one.
+  ASSERT_EQ(setenv("BUGSEEK_HOME", dir_.path().c_str(), 1), 0);
+  EXPECT_EQ(run_bugseek("eval --suite real --data " + kPairs, dir_.path(), dir_.path().string())
+                .status,
+            2);
+  unsetenv("BUGSEEK_HOME");
 }
 
 TEST_F(EvalCli, MissingDatasetIsAnError) {

@@ -3,6 +3,8 @@
 // model file), and broken or binary files counted rather than fatal.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "common/json.h"
 #include "tests/scan/cli_run.h"
 #include "tests/scan/tiny_model.h"
@@ -86,9 +88,24 @@ TEST_F(ScanCli, UsageErrorsExitTwo) {
 }
 
 TEST_F(ScanCli, MissingDefaultModelSaysHowToGetOne) {
+  // BUGSEEK_HOME without models/: no shipped model either.
+  ASSERT_EQ(setenv("BUGSEEK_HOME", dir_.path().c_str(), 1), 0);
   const auto r = run_bugseek("scan " + src(), dir_.path(), dir_.path().string());
+  unsetenv("BUGSEEK_HOME");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("bugseek train"), std::string::npos) << r.err;
+}
+
+TEST_F(ScanCli, ShippedModelWhenNoRunExistsAndSaysSo) {
+  const auto home = dir_.path() / "home";
+  std::filesystem::create_directories(home / "models");
+  std::filesystem::copy_file(model_, home / "models/python.bugseek");
+  ASSERT_EQ(setenv("BUGSEEK_HOME", home.c_str(), 1), 0);
+  const auto r = run_bugseek("scan src --threshold 0 --fail-on-findings", dir_.path(),
+                             dir_.path().string());
+  unsetenv("BUGSEEK_HOME");
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("shipped"), std::string::npos) << r.err;
 }
 
 TEST_F(ScanCli, DefaultModelFromRuns) {
