@@ -61,6 +61,10 @@ void from_array(const json::Value& v, std::array<T, N>& out) {
 
 }  // namespace
 
+void ReportHistory::add_real_validation(uint64_t step, const ValidationResult& v) {
+  real.push_back({step, v.loss, v.loc_acc, v.joint_acc});
+}
+
 std::string ReportHistory::to_text() const {
   std::string out;
   for (const auto& s : steps) {
@@ -86,6 +90,15 @@ std::string ReportHistory::to_text() const {
     v.set("kind_repair", to_array(p.kind_repair));
     v.set("kind_joint", to_array(p.kind_joint));
     v.set("kind_count", to_array(p.kind_count));
+    out += json::dump(v) + "\n";
+  }
+  for (const auto& r : real) {
+    json::Value v = json::Value::object();
+    v.set("t", "r");
+    v.set("step", r.step);
+    v.set("loss", r.loss);
+    v.set("loc", r.loc);
+    v.set("joint", r.joint);
     out += json::dump(v) + "\n";
   }
   for (const auto& m : mix) {
@@ -119,6 +132,9 @@ ReportHistory ReportHistory::from_text(const std::string& text) {
       from_array(v.at("kind_joint"), p.kind_joint);
       from_array(v.at("kind_count"), p.kind_count);
       h.validations.push_back(p);
+    } else if (t == "r") {
+      h.real.push_back({step, v.at("loss").as_double(), v.at("loc").as_double(),
+                        v.at("joint").as_double()});
     } else if (t == "m") {
       MixPoint m{step, {}};
       from_array(v.at("planted"), m.planted);
@@ -174,6 +190,18 @@ void write_run_report(const std::filesystem::path& path, const ReportHistory& hi
   }
   data.losses = {det, sel, val};
   data.accuracies = {train_joint, val_joint, val_no_bug, val_loc, val_repair};
+  if (!history.real.empty()) {
+    svg::Series real_loss{"real fixes (held out)", {}, {}},
+        real_joint{"real fixes joint (held out)", {}, {}};
+    for (const auto& r : history.real) {
+      real_loss.x.push_back(double(r.step));
+      real_loss.y.push_back(r.loss);
+      real_joint.x.push_back(double(r.step));
+      real_joint.y.push_back(r.joint);
+    }
+    data.losses.push_back(std::move(real_loss));
+    data.accuracies.push_back(std::move(real_joint));
+  }
   for (int k = 0; k < parser::kNumBugKinds; ++k) {
     data.kind_names.emplace_back(parser::bug_kind_name(static_cast<parser::BugKind>(k)));
   }

@@ -36,10 +36,17 @@ struct ReportHistory {
   std::vector<StepPoint> steps;   // thinned: at most ~2000 points are kept
   std::vector<ValidPoint> validations;
   std::vector<MixPoint> mix;
+  // Held-out real fixes (--real-fixes), validated beside the planted bugs.
+  struct RealPoint {
+    uint64_t step;
+    double loss, loc, joint;
+  };
+  std::vector<RealPoint> real;
 
   void add_step(uint64_t step, double det_loss, double sel_loss, double joint);
   void add_validation(uint64_t step, const ValidationResult& v);
   void add_kind_mix(uint64_t step, const std::array<int64_t, parser::kNumBugKinds>& planted);
+  void add_real_validation(uint64_t step, const ValidationResult& v);
 
   std::string to_text() const;  // JSON lines
   static ReportHistory from_text(const std::string& text);

@@ -651,6 +651,7 @@ void Trainer::validate_and_checkpoint(bool final_save) {
     real.set("repair_acc", r.repair_acc);
     real.set("joint_acc", r.joint_acc);
     append_metrics(real);
+    history_.add_real_validation(progress_.step, r);
   }
   history_.add_validation(progress_.step, v);
   save_checkpoint(is_best);

@@ -223,6 +223,8 @@ TEST_F(TrainEndToEnd, RealFixesJoinTheBatchAndAHeldOutShareIsValidated) {
     EXPECT_GT(m.at("pairs").as_int(), 0);
   }
   EXPECT_EQ(real_validations, 2);
+  // The report draws the held-out real fixes beside the planted bugs.
+  EXPECT_NE(read_file(run / "report.html").find("real fixes joint (held out)"), std::string::npos);
   // A file that gives no usable pair is an error, not a silent synthetic-only run.
   const fs::path empty = root_ / "empty.jsonl";
   std::ofstream(empty) << "\n";
