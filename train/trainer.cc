@@ -130,7 +130,6 @@ struct StepNumbers {
   double selector_loss = 0;
   int graphs = 0;
   std::array<int64_t, parser::kNumBugKinds> planted{};
-  int real_pairs = 0;  // real bug-fix pairs in the batch (--real-fixes)
 };
 
 class Trainer {
@@ -260,14 +259,16 @@ void Trainer::load_real_fixes() {
   }
   eval::SuiteOptions options;
   options.threads = threads_;
-  auto featurize = [&](const std::vector<eval::RealBugPair>& pairs, std::vector<LabeledGraph>& out) {
+  auto featurize = [&](const std::vector<eval::RealBugPair>& pairs,
+                       std::vector<LabeledGraph>& out) {
     eval::SuiteSamples samples = eval::make_real_samples(pairs, *vocab_, language_->name, options);
     size_t too_large = 0;
     for (size_t i = 0; i + 1 < samples.samples.size(); i += 2) {
       eval::LabeledSample& buggy = samples.samples[i];
       eval::LabeledSample& fixed = samples.samples[i + 1];
-      if (config_.max_nodes > 0 && (static_cast<uint32_t>(buggy.features.num_nodes) > config_.max_nodes ||
-                                    static_cast<uint32_t>(fixed.features.num_nodes) > config_.max_nodes)) {
+      const auto nodes = static_cast<uint32_t>(
+          std::max(buggy.features.num_nodes, fixed.features.num_nodes));
+      if (config_.max_nodes > 0 && nodes > config_.max_nodes) {
         ++too_large;
         continue;
       }
@@ -457,7 +458,6 @@ StepNumbers Trainer::train_step() {
         mix_seed(config_.seed, 0x7265616cULL), true);
     data::append_to_batch(batch, real_train_[2 * pair].features);
     data::append_to_batch(batch, real_train_[2 * pair + 1].features);
-    numbers.real_pairs += 1;
   }
   progress_.cursor += n;
   if (batch.num_graphs == 0) return numbers;
