@@ -129,26 +129,33 @@ int64_t Detector::num_parameters() const {
 void Detector::set_training(bool training) { impl_->model->train(training); }
 bool Detector::training() const { return impl_->model->is_training(); }
 
+namespace {
+// Eval mode (no dropout) for the guard's lifetime; the previous mode comes back on any exit.
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(Detector& d) : d_(d), was_training_(d.training()) { d_.set_training(false); }
+  ~EvalModeGuard() { d_.set_training(was_training_); }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  Detector& d_;
+  bool was_training_;
+};
+}  // namespace
+
 LossOutput Detector::evaluate(const data::Batch& batch) {
   torch::NoGradGuard no_grad;
+  EvalModeGuard eval_mode(*this);
   auto scores = impl_->model->forward(impl_->tensors(batch));
   return summarize(scores, compute_loss(scores, batch, impl_->device), batch);
 }
 
 std::vector<GraphPrediction> Detector::predict(const data::Batch& batch, int top_k) {
   torch::NoGradGuard no_grad;
-  const bool was_training = training();
-  set_training(false);
-  auto restore = [&] { set_training(was_training); };
-  try {
-    auto scores = impl_->model->forward(impl_->tensors(batch));
-    auto out = rank_proposals(scores, batch, top_k);
-    restore();
-    return out;
-  } catch (...) {
-    restore();
-    throw;
-  }
+  EvalModeGuard eval_mode(*this);
+  auto scores = impl_->model->forward(impl_->tensors(batch));
+  return rank_proposals(scores, batch, top_k);
 }
 
 std::string Detector::save_weights() const {

@@ -105,6 +105,7 @@ class Detector {
   bool training() const;
 
   // Loss and metrics for a batch with targets, without gradients (use torch_api.h to train).
+  // Like predict, runs in eval mode (no dropout) and restores the previous mode.
   LossOutput evaluate(const data::Batch& batch);
 
   // Per graph: p(NO_BUG) and the `top_k` best (site, candidate) proposals (0 = all), ranked.

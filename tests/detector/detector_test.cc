@@ -182,6 +182,21 @@ TEST_P(DetectorTest, SameSeedSameOutput) {
   EXPECT_NE(a.evaluate(b).per_sample_loss, other.evaluate(b).per_sample_loss);
 }
 
+TEST_P(DetectorTest, EvaluateRunsWithoutDropoutAndKeepsTheMode) {
+  DetectorConfig c = config(GetParam());
+  c.dropout = 0.5;
+  const data::Batch b = synthetic_batch(spec(), 4, 25);
+  Detector d(c, 7);
+  ASSERT_TRUE(d.training());
+  const LossOutput first = d.evaluate(b);
+  const LossOutput second = d.evaluate(b);
+  EXPECT_EQ(first.per_sample_loss, second.per_sample_loss);  // dropout would redraw its masks
+  EXPECT_TRUE(d.training());
+  d.set_training(false);
+  EXPECT_EQ(d.evaluate(b).per_sample_loss, first.per_sample_loss);
+  EXPECT_FALSE(d.training());
+}
+
 TEST_P(DetectorTest, SaveThenLoadGivesBitIdenticalForward) {
   const DetectorConfig c = config(GetParam());
   const data::Batch b = covering_batch(26);
