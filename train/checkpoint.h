@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace bugseek::train {
 
@@ -14,6 +15,8 @@ constexpr uint32_t kStateFormatVersion = 1;
 constexpr const char* kStateFileName = "state.bugseek";
 // A warm-started run's vocabulary (that of its --init model), read again on --resume.
 constexpr const char* kInitVocabName = "init-vocab.model";
+// Which vocabulary the run reads code with ("crc32 XXXXXXXX, N bytes"); --resume checks it.
+constexpr const char* kVocabRecordName = "vocab.id";
 
 struct Progress {
   uint64_t step = 0;
@@ -35,5 +38,8 @@ struct TrainState {
 
 void save_state(const std::filesystem::path& path, const TrainState& state);
 TrainState load_state(const std::filesystem::path& path);
+// The same from the file's bytes; `where` names them in errors. Throws Error on anything but a
+// complete state file of a known version.
+TrainState parse_state(std::string_view bytes, const std::string& where);
 
 }  // namespace bugseek::train

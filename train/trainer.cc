@@ -143,6 +143,7 @@ class Trainer {
   bool run_doctor_checks();
   void open_run_dir();
   void load_data();
+  void check_run_vocabulary(const fs::path& data_dir) const;
   void load_real_fixes();
   void build_models();
   void restore();
@@ -189,6 +190,31 @@ void Trainer::open_run_dir() {
   log_info("train", "run directory ", run_dir_.string());
 }
 
+// A run reads code with one vocabulary from start to end: a fresh run records which (CRC and size
+// of the SentencePiece model), and --resume refuses another (e.g. a dataset prepared again), which
+// would silently give the learned embeddings other meanings.
+void Trainer::check_run_vocabulary(const fs::path& data_dir) const {
+  if (run_dir_.empty()) return;
+  const std::string bytes = vocab_->bytes();
+  char id[64];
+  std::snprintf(id, sizeof id, "crc32 %08x, %zu bytes", crc32(bytes), bytes.size());
+  const fs::path record = run_dir_ / kVocabRecordName;
+  if (!config_.resume) {
+    write_file_atomic(record, std::string(id) + "\n");
+    return;
+  }
+  if (!fs::exists(record)) return;  // a run from before this record existed
+  std::string recorded = read_file(record);
+  while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == '\r')) recorded.pop_back();
+  if (recorded != id) {
+    throw UsageError("--resume: this run was trained with another vocabulary (" + recorded +
+                     ") than the one it would read now (" + id + ", from " +
+                     (fs::exists(run_dir_ / kInitVocabName) ? (run_dir_ / kInitVocabName).string()
+                                                             : data_dir.string()) +
+                     "); resume with the dataset the run started with, or start a new run");
+  }
+}
+
 void Trainer::load_data() {
   fs::path data_dir = config_.data;
   if (!fs::exists(data_dir / data::kManifestName)) {
@@ -222,6 +248,7 @@ void Trainer::load_data() {
     vocab_ = std::make_unique<data::Vocabulary>(
         data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
   }
+  check_run_vocabulary(data_dir);
   train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
   valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
   test_functions_ = data::load_functions(data_dir, manifest, data::Split::kTest);

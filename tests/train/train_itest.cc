@@ -95,6 +95,25 @@ TEST_F(TrainEndToEnd, ResumeContinuesFromTheSavedStep) {
   EXPECT_EQ(last_step, 8u);
 }
 
+TEST_F(TrainEndToEnd, ResumeRefusesADatasetWithAnotherVocabulary) {
+  const fs::path run = root_ / "run_vocab";
+  auto first = run_bugseek(common_flags(run) + " --max-steps 2 --valid-every 2", root_);
+  ASSERT_EQ(first.status, 0) << first.err;
+  auto prepared = run_bugseek("prepare -q --corpus " + (root_ / "corpus").string() + " --out " +
+                                  (root_ / "data_other_vocab").string() +
+                                  " --vocab-size 250 --threads 2",
+                              root_);
+  ASSERT_EQ(prepared.status, 0) << prepared.err;
+  auto resumed = run_bugseek("train --resume --out " + run.string() + " --data " +
+                                 (root_ / "data_other_vocab").string() + " --max-steps 4",
+                             root_);
+  EXPECT_EQ(resumed.status, 2) << resumed.err;
+  EXPECT_NE(resumed.err.find("another vocabulary"), std::string::npos) << resumed.err;
+  // The same dataset resumes.
+  auto same = run_bugseek("train --resume --out " + run.string() + " --max-steps 4", root_);
+  EXPECT_EQ(same.status, 0) << same.err;
+}
+
 // Starts training in the background and returns its pid once a checkpoint exists.
 pid_t start_until_checkpoint(const std::string& args, const fs::path& run) {
   pid_t pid = fork();
