@@ -32,6 +32,7 @@ const char* kUsage =
 int run_mine(int argc, char** argv) {
   mine::MineConfig cfg;
   cfg.exclude_repos = mine::default_exclusion_file();
+  std::string commits_file;
   GeneralOptions general;
   po::options_description visible = general_group(general, true, false);
   po::options_description history("History");
@@ -40,6 +41,9 @@ int run_mine(int argc, char** argv) {
       "since", po::value(&cfg.since), "only commits on or after this date, YYYY-MM-DD (UTC)")(
       "max-commits", po::value(&cfg.max_commits)->default_value(cfg.max_commits),
       "newest commits read per repository (0 = all)")(
+      "commits", po::value(&commits_file),
+      "only the commits listed in FILE (40-hex ids, e.g. the commit column of "
+      "data/mined/fixes-sources.tsv): rebuilds a published list in minutes")(
       "keywords", po::bool_switch(&cfg.keywords),
       "only commits whose message has a fix-like word (fix, bug, typo, wrong, error, mistake, "
       "correct, issue, patch, repair)")("max-files",
@@ -65,6 +69,7 @@ int run_mine(int argc, char** argv) {
   if (!parse_command_line(argc, argv, kUsage, visible, hidden, positional, vm, general)) return 0;
   if (cfg.repos.empty()) throw UsageError("give at least one repository (see --help)");
   if (!cfg.since.empty()) mine::parse_date(cfg.since);  // a bad date is a usage error
+  if (!commits_file.empty()) cfg.only_commits = mine::read_commit_list(commits_file);
   cfg.threads = resolve_threads(general.threads);
   const mine::MineSummary summary = mine::mine_repositories(cfg);
   std::cout << summary.format_table() << "  output                     " << cfg.out << "\n";

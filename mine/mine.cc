@@ -192,6 +192,24 @@ json::Value fix_json(const Mined& m, const RepoRun& run) {
 
 }  // namespace
 
+std::unordered_set<std::string> read_commit_list(const std::string& path) {
+  std::unordered_set<std::string> ids;
+  std::istringstream in(read_file(path));
+  std::string line;
+  auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  while (std::getline(in, line)) {
+    size_t at = 0;
+    while (at < line.size()) {
+      size_t end = at;
+      while (end < line.size() && is_hex(line[end])) ++end;
+      if (end - at == 40) ids.insert(line.substr(at, 40));
+      at = end == at ? at + 1 : end;
+    }
+  }
+  if (ids.empty()) throw Error("mine: " + path + " names no commit (40 hex digits)");
+  return ids;
+}
+
 int64_t parse_date(const std::string& date) {
   int y = 0, m = 0, d = 0;
   char tail = 0;
@@ -321,10 +339,18 @@ MineSummary mine_repositories(const MineConfig& config) {
         summary.repos.push_back(std::move(rs));
         continue;
       }
+      if (!config.only_commits.empty()) {
+        commits.erase(std::remove_if(commits.begin(), commits.end(),
+                                     [&](const CommitInfo& c) {
+                                       return config.only_commits.count(c.id) == 0;
+                                     }),
+                      commits.end());
+      }
       commits.erase(std::remove_if(commits.begin(), commits.end(),
                                    [&](const CommitInfo& c) { return c.time < since; }),
                     commits.end());
-      if (config.max_commits > 0 && commits.size() > config.max_commits) {
+      if (config.only_commits.empty() && config.max_commits > 0 &&
+          commits.size() > config.max_commits) {
         commits.erase(commits.begin(), commits.end() - static_cast<ptrdiff_t>(config.max_commits));
       }
       run.commits = std::move(commits);

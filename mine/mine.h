@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "parser/rewrites.h"
@@ -21,6 +22,9 @@ struct MineConfig {
   std::vector<std::string> revs;   // revisions to walk from (HEAD when empty)
   std::string since;               // YYYY-MM-DD (UTC): older commits are not read ("" = all)
   uint64_t max_commits = 0;        // newest commits read per repository (0 = all)
+  // When not empty, only these commits (40 hex digits) are read, whatever --since and
+  // --max-commits say: rebuilding a published list of sources reads a few commits, not histories.
+  std::unordered_set<std::string> only_commits;
   int threads = 1;                 // commits of a repository mined in parallel
   bool keywords = false;           // only commits whose message has a fix-like word
   uint32_t max_files = 4;          // commits changing more Python files are skipped (0 = no limit)
@@ -70,6 +74,11 @@ struct MineSummary {
 // (not a repository, shallow, corrupt) or is excluded is reported and counted, and the others go
 // on. Throws Error when none could be read, UsageError for a bad config.since.
 MineSummary mine_repositories(const MineConfig& config);
+
+// The commit ids in a text file: every field of 40 hex digits on each line (one id a line, or a
+// column of a TSV such as data/mined/fixes-sources.tsv). Throws Error if the file cannot be read
+// or names no commit.
+std::unordered_set<std::string> read_commit_list(const std::string& path);
 
 // Seconds since the epoch of midnight UTC starting `date` (YYYY-MM-DD); throws UsageError.
 int64_t parse_date(const std::string& date);

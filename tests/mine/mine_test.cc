@@ -219,6 +219,32 @@ TEST_F(MineTest, KeywordsSinceAndMaxCommits) {
   EXPECT_THROW(mine_repositories(c), UsageError);
 }
 
+TEST_F(MineTest, OnlyListedCommitsAreRead) {
+  GitFixture g(dir_.path(), "repo");
+  g.write("a.py", "def f(x, y):\n    return x < y\n\ndef g(x, y):\n    return x + y\n");
+  g.commit("Initial", "2019-01-01T00:00:00+00:00");
+  g.write("a.py", "def f(x, y):\n    return x > y\n\ndef g(x, y):\n    return x + y\n");
+  const std::string first = g.commit("Flip", "2019-06-01T00:00:00+00:00");
+  g.write("a.py", "def f(x, y):\n    return x > y\n\ndef g(x, y):\n    return x - y\n");
+  const std::string second = g.commit("Subtract", "2021-06-01T00:00:00+00:00");
+  // A sources table as data/mined/fixes-sources.tsv has it: the commit id is one column.
+  const std::string list = (dir_.path() / "sources.tsv").string();
+  write_file_atomic(list, "repository\tcommit\tpath\nhttps://example.org/r\t" + first + "\ta.py\n");
+  MineConfig c = config({g.path().string()});
+  c.only_commits = read_commit_list(list);
+  ASSERT_EQ(c.only_commits.size(), 1u);
+  c.max_commits = 1;  // ignored with a list: the listed commit is older than the newest one
+  const MineSummary s = mine_repositories(c);
+  EXPECT_EQ(s.commits, 1u);
+  const auto lines = output(c);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].at("origin").at("commit").as_string(), first);
+  EXPECT_NE(second, first);
+  const std::string empty = (dir_.path() / "empty.txt").string();
+  write_file_atomic(empty, "no ids here\n");
+  EXPECT_THROW(read_commit_list(empty), Error);
+}
+
 TEST_F(MineTest, ExcludedRepositoryIsRefused) {
   std::string fix;
   GitFixture listed = history("listed", &fix);
