@@ -20,6 +20,7 @@ void save_model_file(const std::filesystem::path& path, const ModelFile& model) 
   std::string info;
   for (const auto& [key, value] : model.info) info += key + "=" + value + "\n";
   file.sections["info"] = info;
+  if (model.calibration) file.sections["calibration"] = calibration_to_text(*model.calibration);
   save_section_file(path, file);
 }
 
@@ -55,6 +56,13 @@ ModelFile load_model_file(const std::filesystem::path& path) {
   for (std::string line; std::getline(info, line);) {
     auto eq = line.find('=');
     if (eq != std::string::npos) model.info[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  if (const auto it = file.sections.find("calibration"); it != file.sections.end()) {
+    try {
+      model.calibration = calibration_from_text(it->second);
+    } catch (const Error& e) {
+      throw_error("load_model_file", where, std::string("bad calibration section: ") + e.what());
+    }
   }
   return model;
 }

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
+#include "detector/calibration.h"
 #include "detector/detector.h"
 
 namespace bugseek::detector {
@@ -23,6 +25,9 @@ struct ModelFile {
   std::string grammar_version;  // of the grammar the node type ids come from
   std::string weights;          // Detector::save_weights()
   std::map<std::string, std::string> info;  // step, selector, run dir, validation numbers...
+  // The false-alarm calibration (`bugseek calibrate`); absent in uncalibrated and older files.
+  // An optional section: older binaries ignore it, so the format version stays 1.
+  std::optional<Calibration> calibration;
 };
 
 void save_model_file(const std::filesystem::path& path, const ModelFile& model);

@@ -147,7 +147,7 @@ std::string finding_message(const Finding& f) {
 
 std::string format_text(const Finding& f) {
   std::string out = str_cat(f.path, ":", f.line, ":", f.column, ": warning: ", finding_message(f),
-                            " [", rule_id(f.kind), "]\n");
+                            " [", rule_id(f.kind), "]", f.suppressed ? " (suppressed)" : "", "\n");
   if (f.source_line.empty()) return out;
   out += f.source_line;
   out += '\n';
@@ -192,6 +192,7 @@ json::Value finding_to_json(const Finding& f) {
   v.set("message", finding_message(f));
   v.set("source_line", f.source_line);
   v.set("function", f.function);
+  if (f.suppressed) v.set("suppressed", true);
   return v;
 }
 
@@ -265,9 +266,22 @@ json::Value findings_to_sarif(const std::vector<Finding>& findings, const SarifT
     fixes.push_back(std::move(fix));
     r.set("fixes", std::move(fixes));
 
+    if (f.suppressed) {
+      json::Value suppression = json::Value::object();
+      suppression.set("kind", "inSource");
+      suppression.set("justification", "a '# bugseek: ignore' comment on the line");
+      json::Value suppressions = json::Value::array();
+      suppressions.push_back(std::move(suppression));
+      r.set("suppressions", std::move(suppressions));
+    }
+
+    // What `scan --baseline` matches on, exactly (the message shortens long texts).
     json::Value props = json::Value::object();
     props.set("probability", f.probability);
     if (!f.function.empty()) props.set("function", f.function);
+    props.set("kind", f.kind);
+    props.set("original", f.original);
+    props.set("replacement", f.replacement);
     r.set("properties", std::move(props));
     results.push_back(std::move(r));
   }

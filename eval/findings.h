@@ -26,6 +26,7 @@ struct Finding {
   double probability = 0;   // the detector's p(location) * p(repair)
   std::string source_line;  // text of `line` without its newline ("" if unknown: no caret shown)
   std::string function;     // enclosing function's name, if known
+  bool suppressed = false;  // silenced by a `# bugseek: ignore` comment (listed on request)
 };
 
 // "bugseek/" + kind.
@@ -45,7 +46,7 @@ std::string finding_message(const Finding& finding);
 std::string format_text(const Finding& finding);
 std::string format_text(const std::vector<Finding>& findings);
 
-// Every field of the finding (plus rule_id and message).
+// Every field of the finding (plus rule_id and message; "suppressed" only when true).
 json::Value finding_to_json(const Finding& finding);
 json::Value findings_to_json(const std::vector<Finding>& findings);
 
@@ -63,7 +64,9 @@ struct SarifTool {
 };
 
 // A SARIF 2.1.0 log with one run: tool.driver with `rules` (plus a rule for any finding kind not
-// listed), and one result per finding with its location and its fix as a replacement. Columns
+// listed), and one result per finding with its location, its fix as a replacement (`fixes`), a
+// line-number-free `partialFingerprints` entry, `suppressions` (kind inSource) when suppressed,
+// and properties (probability, function, kind, original, replacement). Columns
 // are converted to UTF-16 code units (SARIF's default columnKind) using the source line; relative
 // paths are percent-encoded URIs against %SRCROOT%, absolute paths become file:// URIs.
 json::Value findings_to_sarif(const std::vector<Finding>& findings, const SarifTool& tool,

@@ -1,8 +1,11 @@
 // `bugseek scan`: the detector run over a codebase. Walks the given paths (data/corpus), parses
 // every file once, builds the graph of each unit (functions and module-level code) in place,
-// featurizes it and asks the detector in batches; every unit whose best bug location and repair
-// pass the threshold becomes an eval::Finding. Worker threads each own a Featurizer and a
-// Detector, so nothing model-side is shared between threads.
+// featurizes it and asks the detector in batches packed by size; every unit whose best bug
+// location and repair pass the threshold becomes an eval::Finding. Worker threads each own a
+// Featurizer and a Detector, so nothing model-side is shared between threads. For daily use:
+// results are cached per file and per unit (scan/result_cache.h), `--diff REV` limits the scan to
+// functions changed since a git revision, `# bugseek: ignore` comments silence findings, and a
+// baseline (an earlier output) hides findings already known.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,13 @@ struct ScanOptions {
                                    // on CPU: detector cost grows faster than linearly in size)
   uint64_t max_file_bytes = 1u << 20;  // larger files are skipped (0 = no limit)
   bool progress = true;            // progress bar on stderr for trees of many files
+  std::string cache_dir;           // result cache folder ("" = no cache)
+  std::string diff_rev;            // "" = all code; else only functions changed since this git
+                                   // revision (work-tree changes included)
+  std::string baseline;            // "" = none; else a previous JSON/SARIF output whose findings
+                                   // are not reported again
+  bool suppressions = true;        // honour `# bugseek: ignore` comments
+  bool show_suppressed = false;    // report suppressed findings, marked, instead of dropping them
 };
 
 struct ScanStats {
@@ -44,7 +54,16 @@ struct ScanStats {
   uint64_t units_no_sites = 0;      // nothing to check: no bug sites
   uint64_t units_syntax_errors = 0; // not checked: syntax errors inside
   uint64_t units_too_large = 0;     // not checked: graph over ScanOptions::max_nodes
-  uint64_t findings_total = 0;      // findings over the threshold before --top
+  uint64_t findings_total = 0;      // findings over the threshold before --top (neither
+                                    // suppressed nor in the baseline)
+  uint64_t findings_suppressed = 0; // over the threshold but silenced by a comment
+  uint64_t findings_baselined = 0;  // over the threshold but already in the baseline
+  uint64_t files_unchanged = 0;     // --diff: files without changes, not read
+  uint64_t units_unchanged = 0;     // --diff: units outside the changed lines, not counted above
+  uint64_t units_run = 0;           // checked units the detector ran on (the rest: cached)
+  uint64_t cache_file_hits = 0;     // files whose whole result came from the cache
+  uint64_t cache_unit_hits = 0;     // units whose detector decision came from the cache
+  uint64_t cache_write_failures = 0;
   double seconds = 0;               // wall time of the whole scan
   uint64_t skipped_total() const;
 };
@@ -60,8 +79,9 @@ struct ScanResult {
   ScanStats stats;
 };
 
-// Scans `roots` (files or folders) with `model`. A root that does not exist throws Error; broken
-// files are counted in the result. Deterministic up to floating-point batching effects.
+// Scans `roots` (files or folders) with `model`. A root that does not exist throws Error, so do a
+// bad --diff revision (UsageError) and an unreadable baseline; broken files are counted in the
+// result. Deterministic up to floating-point batching effects.
 ScanResult scan_paths(const std::vector<std::filesystem::path>& roots,
                       const detector::ModelFile& model, const ScanOptions& options);
 

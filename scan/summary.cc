@@ -1,5 +1,6 @@
 // What `bugseek scan` says about a scan besides its findings: the footer, its JSON twin, and the
 // SARIF rule table.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -23,6 +24,12 @@ std::string plural(uint64_t n, const char* one, const char* many) {
   return str_cat(n, " ", n == 1 ? one : many);
 }
 
+uint64_t shown_suppressed(const ScanResult& result) {
+  uint64_t n = 0;
+  for (const eval::Finding& f : result.findings) n += f.suppressed ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 std::string format_summary(const ScanResult& result) {
@@ -34,10 +41,30 @@ std::string format_summary(const ScanResult& result) {
                             plural(s.functions, "function", "functions"), " + ",
                             plural(s.units - s.functions, "module unit", "module units"), ", ",
                             plural(s.findings_total, "finding", "findings"));
-  if (result.findings.size() < s.findings_total) {
-    out += str_cat(" (", result.findings.size(), " shown)");
-  }
+  const uint64_t shown_reported =
+      result.findings.size() - std::min<uint64_t>(result.findings.size(), shown_suppressed(result));
+  if (shown_reported < s.findings_total) out += str_cat(" (", shown_reported, " shown)");
   out += str_cat(" in ", seconds, " s\n");
+  if (s.findings_suppressed > 0 || s.findings_baselined > 0) {
+    out += str_cat("  not reported: ", s.findings_suppressed, " suppressed by comments",
+                   s.findings_suppressed > 0 && shown_suppressed(result) == 0
+                       ? " (--show-suppressed lists them)"
+                       : "",
+                   ", ", s.findings_baselined, " already in the baseline\n");
+  }
+  if (s.files_unchanged > 0 || s.units_unchanged > 0) {
+    out += str_cat("  --diff: ", plural(s.files_unchanged, "file", "files"), " and ",
+                   plural(s.units_unchanged, "unit", "units"),
+                   " of changed files left out as unchanged\n");
+  }
+  if (s.cache_file_hits > 0 || s.cache_unit_hits > 0) {
+    out += str_cat("  cache: ", plural(s.cache_file_hits, "file", "files"), " and ",
+                   plural(s.cache_unit_hits, "unit", "units"), " reused; the model ran on ",
+                   plural(s.units_run, "unit", "units"), "\n");
+  }
+  if (s.cache_write_failures > 0) {
+    out += str_cat("  cache: ", s.cache_write_failures, " entries could not be written\n");
+  }
   if (s.skipped_total() > 0) {
     out += str_cat("  skipped ", plural(s.skipped_total(), "path", "paths"), ": ",
                    skipped_breakdown(s.skipped), "\n");
@@ -82,6 +109,13 @@ json::Value summary_to_json(const ScanResult& result) {
   v.set("units_too_large", s.units_too_large);
   v.set("findings_total", s.findings_total);
   v.set("findings_shown", static_cast<uint64_t>(result.findings.size()));
+  v.set("findings_suppressed", s.findings_suppressed);
+  v.set("findings_baselined", s.findings_baselined);
+  v.set("files_unchanged", s.files_unchanged);
+  v.set("units_unchanged", s.units_unchanged);
+  v.set("units_run", s.units_run);
+  v.set("cache_file_hits", s.cache_file_hits);
+  v.set("cache_unit_hits", s.cache_unit_hits);
   v.set("seconds", s.seconds);
   v.set("problems", std::move(problems));
   return v;
