@@ -73,6 +73,15 @@ Manifest parse_manifest(std::string_view text, const std::string& path) {
   auto fail = [&](const std::string& why) {
     throw_error("parse_manifest", path, str_cat("line ", line_no, ": ", why));
   };
+  // format_manifest writes 8 hex digits; anything std::stoul would reject or overflow on is refused
+  // here, so a damaged manifest ends in an Error naming the line.
+  auto parse_crc32 = [&](const std::string& hex) {
+    if (hex.empty() || hex.size() > 8 ||
+        hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      fail("crc32 '" + hex + "' is not a hexadecimal 32-bit number");
+    }
+    return static_cast<uint32_t>(std::stoul(hex, nullptr, 16));
+  };
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
@@ -109,21 +118,21 @@ Manifest parse_manifest(std::string_view text, const std::string& path) {
       auto split = split_from_name(a);
       if (!split) fail("unknown split '" + a + "'");
       sh.split = *split;
-      sh.crc32 = static_cast<uint32_t>(std::stoul(crc, nullptr, 16));
+      sh.crc32 = parse_crc32(crc);
       m.shards.push_back(sh);
     } else if (key == "vocab") {
       std::string w1, w2, crc;
       if (!(ls >> m.vocab_file >> w1 >> m.vocab_bytes >> w2 >> crc)) {
         fail("expected: vocab FILE bytes N crc32 HEX");
       }
-      m.vocab_crc32 = static_cast<uint32_t>(std::stoul(crc, nullptr, 16));
+      m.vocab_crc32 = parse_crc32(crc);
     } else if (key == "exclude") {
       ExcludeFileInfo e;
       std::string w1, w2, w3, crc;
       if (!(ls >> w1 >> crc >> w2 >> e.bytes >> w3 >> e.functions) || w1 != "crc32") {
         fail("expected: exclude crc32 HEX bytes N functions N FILE");
       }
-      e.crc32 = static_cast<uint32_t>(std::stoul(crc, nullptr, 16));
+      e.crc32 = parse_crc32(crc);
       std::getline(ls >> std::ws, e.file);
       if (e.file.empty()) fail("expected: exclude crc32 HEX bytes N functions N FILE");
       m.excludes.push_back(std::move(e));

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/section_file.h"
 
 namespace bugseek::train {
@@ -56,16 +57,20 @@ void save_state(const std::filesystem::path& path, const TrainState& state) {
 }
 
 TrainState load_state(const std::filesystem::path& path) {
-  SectionFile file = load_section_file(path);
+  return parse_state(read_file(path), path.string());
+}
+
+TrainState parse_state(std::string_view bytes, const std::string& where) {
+  SectionFile file = parse_sections(bytes, where);
   if (file.format != "bugseek-train-state") {
-    throw_error("load_state", path.string(), "not a training state file ('" + file.format + "')");
+    throw_error("load_state", where, "not a training state file ('" + file.format + "')");
   }
   if (file.version > kStateFormatVersion) {
-    throw_error("load_state", path.string(), "state format is newer than this bugseek");
+    throw_error("load_state", where, "state format is newer than this bugseek");
   }
   TrainState s;
   s.config_text = file.at("config");
-  s.progress = progress_from_text(file.at("progress"), path.string());
+  s.progress = progress_from_text(file.at("progress"), where);
   s.detector_weights = file.at("detector");
   s.detector_optimizer = file.at("detector_optimizer");
   s.selector_weights = file.at("selector");
