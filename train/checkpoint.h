@@ -15,8 +15,8 @@ constexpr uint32_t kStateFormatVersion = 1;
 constexpr const char* kStateFileName = "state.bugseek";
 // A warm-started run's vocabulary (that of its --init model), read again on --resume.
 constexpr const char* kInitVocabName = "init-vocab.model";
-// Which vocabulary the run reads code with ("crc32 XXXXXXXX, N bytes"); --resume checks it.
-constexpr const char* kVocabRecordName = "vocab.id";
+// Which vocabulary and dataset manifest the run reads (CRC-32 and size of each); --resume checks.
+constexpr const char* kInputsRecordName = "inputs.id";
 
 struct Progress {
   uint64_t step = 0;

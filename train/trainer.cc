@@ -143,7 +143,7 @@ class Trainer {
   bool run_doctor_checks();
   void open_run_dir();
   void load_data();
-  void check_run_vocabulary(const fs::path& data_dir) const;
+  void check_run_inputs(const fs::path& data_dir) const;
   void load_real_fixes();
   void build_models();
   void restore();
@@ -190,28 +190,44 @@ void Trainer::open_run_dir() {
   log_info("train", "run directory ", run_dir_.string());
 }
 
-// A run reads code with one vocabulary from start to end: a fresh run records which (CRC and size
-// of the SentencePiece model), and --resume refuses another (e.g. a dataset prepared again), which
-// would silently give the learned embeddings other meanings.
-void Trainer::check_run_vocabulary(const fs::path& data_dir) const {
+// A run reads one dataset with one vocabulary from start to end: a fresh run records both (CRC
+// and size of the SentencePiece model and of the dataset manifest), and --resume refuses others
+// (e.g. a dataset prepared again from another corpus), which would silently give the learned
+// embeddings other meanings or draw training functions from another set.
+void Trainer::check_run_inputs(const fs::path& data_dir) const {
   if (run_dir_.empty()) return;
-  const std::string bytes = vocab_->bytes();
-  char id[64];
-  std::snprintf(id, sizeof id, "crc32 %08x, %zu bytes", crc32(bytes), bytes.size());
-  const fs::path record = run_dir_ / kVocabRecordName;
+  auto identity = [](const std::string& what, const std::string& bytes) {
+    char id[96];
+    std::snprintf(id, sizeof id, "%s crc32 %08x, %zu bytes", what.c_str(), crc32(bytes),
+                  bytes.size());
+    return std::string(id);
+  };
+  const std::vector<std::string> now = {
+      identity("vocabulary", vocab_->bytes()),
+      identity("dataset manifest", read_file(data_dir / data::kManifestName))};
+  const fs::path record = run_dir_ / kInputsRecordName;
   if (!config_.resume) {
-    write_file_atomic(record, std::string(id) + "\n");
+    write_file_atomic(record, now[0] + "\n" + now[1] + "\n");
     return;
   }
   if (!fs::exists(record)) return;  // a run from before this record existed
-  std::string recorded = read_file(record);
-  while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == '\r')) recorded.pop_back();
-  if (recorded != id) {
-    throw UsageError("--resume: this run was trained with another vocabulary (" + recorded +
-                     ") than the one it would read now (" + id + ", from " +
-                     (fs::exists(run_dir_ / kInitVocabName) ? (run_dir_ / kInitVocabName).string()
-                                                             : data_dir.string()) +
-                     "); resume with the dataset the run started with, or start a new run");
+  std::istringstream in(read_file(record));
+  std::vector<std::string> recorded;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) recorded.push_back(line);
+  }
+  const std::string vocab_source = fs::exists(run_dir_ / kInitVocabName)
+                                       ? (run_dir_ / kInitVocabName).string()
+                                       : data_dir.string();
+  for (size_t i = 0; i < now.size(); ++i) {
+    const std::string was = i < recorded.size() ? recorded[i] : "(not recorded)";
+    if (was == now[i]) continue;
+    throw UsageError(
+        "--resume: this run started with another " + std::string(i == 0 ? "vocabulary" : "dataset") +
+        " (" + was + ") than the one it would read now (" + now[i] + ", from " +
+        (i == 0 ? vocab_source : data_dir.string()) +
+        "); resume with the dataset the run started with (--data), or start a new run");
   }
 }
 
@@ -248,7 +264,7 @@ void Trainer::load_data() {
     vocab_ = std::make_unique<data::Vocabulary>(
         data::Vocabulary::from_bytes(data::load_vocab_model(data_dir, manifest)));
   }
-  check_run_vocabulary(data_dir);
+  check_run_inputs(data_dir);
   train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
   valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
   test_functions_ = data::load_functions(data_dir, manifest, data::Split::kTest);

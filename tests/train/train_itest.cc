@@ -95,7 +95,7 @@ TEST_F(TrainEndToEnd, ResumeContinuesFromTheSavedStep) {
   EXPECT_EQ(last_step, 8u);
 }
 
-TEST_F(TrainEndToEnd, ResumeRefusesADatasetWithAnotherVocabulary) {
+TEST_F(TrainEndToEnd, ResumeRefusesAnotherVocabularyOrDataset) {
   const fs::path run = root_ / "run_vocab";
   auto first = run_bugseek(common_flags(run) + " --max-steps 2 --valid-every 2", root_);
   ASSERT_EQ(first.status, 0) << first.err;
@@ -109,6 +109,19 @@ TEST_F(TrainEndToEnd, ResumeRefusesADatasetWithAnotherVocabulary) {
                              root_);
   EXPECT_EQ(resumed.status, 2) << resumed.err;
   EXPECT_NE(resumed.err.find("another vocabulary"), std::string::npos) << resumed.err;
+  // Same vocabulary, another dataset (here: one manifest line differs) is refused too.
+  fs::copy(root_ / "data", root_ / "data_other_manifest", fs::copy_options::recursive);
+  const fs::path manifest = root_ / "data_other_manifest" / "manifest.txt";
+  std::string text = read_file(manifest);
+  const size_t at = text.find("stat files_listed ");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at + std::string("stat files_listed ").size(), "1");
+  write_file_atomic(manifest, text);
+  auto other = run_bugseek("train --resume --out " + run.string() + " --data " +
+                               (root_ / "data_other_manifest").string() + " --max-steps 4",
+                           root_);
+  EXPECT_EQ(other.status, 2) << other.err;
+  EXPECT_NE(other.err.find("another dataset"), std::string::npos) << other.err;
   // The same dataset resumes.
   auto same = run_bugseek("train --resume --out " + run.string() + " --max-steps 4", root_);
   EXPECT_EQ(same.status, 0) << same.err;
