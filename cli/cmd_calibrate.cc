@@ -29,7 +29,8 @@ int run_calibrate(int argc, char** argv) {
       "dataset made by `bugseek prepare` (its files.tsv lists each file's split)")(
       "split", po::value(&opts.split)->default_value(opts.split),
       "split whose files are taken as clean code: valid | test")(
-      "max-false-alarm-rate", po::value(&opts.false_alarm_rate)->default_value(opts.false_alarm_rate),
+      "max-false-alarm-rate",
+      po::value(&opts.false_alarm_rate)->default_value(opts.false_alarm_rate),
       "share of clean functions the threshold may flag (0.005 = 1 in 200)")(
       "out", po::value(&out_path), "write the calibrated model here (default: over --model)")(
       "cache", po::value(&cache),
@@ -57,7 +58,8 @@ int run_calibrate(int argc, char** argv) {
   }
   opts.scan.threads = resolve_threads(general.threads);
   opts.scan.progress = !general.quiet;
-  if (!no_cache) opts.scan.cache_dir = vm.count("cache") ? cache : scan::default_cache_dir().string();
+  if (!no_cache)
+    opts.scan.cache_dir = vm.count("cache") ? cache : scan::default_cache_dir().string();
 
   if (out_path.empty()) out_path = model_path;
   const scan::CalibrateResult r = scan::calibrate_model_file(model_path, opts, out_path);

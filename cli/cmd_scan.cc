@@ -169,9 +169,12 @@ int run_scan(int argc, char** argv) {
   }
   so.threads = resolve_threads(general.threads);
   so.progress = !general.quiet;
-  if (!cmd.no_cache) so.cache_dir = vm.count("cache") ? cmd.cache : scan::default_cache_dir().string();
+  if (!cmd.no_cache) {
+    so.cache_dir = vm.count("cache") ? cmd.cache : scan::default_cache_dir().string();
+  }
 
-  const detector::ModelFile model = detector::load_model_file(scan::resolve_model(cmd.model, "scan"));
+  const detector::ModelFile model =
+      detector::load_model_file(scan::resolve_model(cmd.model, "scan"));
   std::string note;
   so.threshold = pick_threshold(cmd, model, note);
   log_info("scan", note);

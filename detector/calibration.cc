@@ -81,8 +81,8 @@ Calibration calibrate(std::vector<double> scores, double rate, std::string data)
   c.false_alarm_rate = rate;
   c.functions = scores.size();
   c.data = std::move(data);
-  c.top.assign(scores.begin(),
-               scores.begin() + static_cast<ptrdiff_t>(std::min(scores.size(), Calibration::kKeptTop)));
+  c.top.assign(scores.begin(), scores.begin() + static_cast<ptrdiff_t>(std::min(
+                                                    scores.size(), Calibration::kKeptTop)));
   const size_t n = scores.size();
   for (size_t i = 0; i < Calibration::kQuantiles; ++i) {
     // q-quantile from the bottom: ascending index q * (n - 1), i.e. descending (1 - q) * (n - 1).
@@ -104,8 +104,8 @@ double threshold_for_rate(const Calibration& c, double rate) {
   const double q = c.functions > 1 ? static_cast<double>(c.functions - 1 - k) /
                                          static_cast<double>(c.functions - 1)
                                    : 0.0;
-  const auto i = static_cast<size_t>(
-      std::floor(q * static_cast<double>(c.quantiles.size() - 1) + 1e-9));
+  const auto i =
+      static_cast<size_t>(std::floor(q * static_cast<double>(c.quantiles.size() - 1) + 1e-9));
   return just_above(c.quantiles[std::min(i, c.quantiles.size() - 1)]);
 }
 

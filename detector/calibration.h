@@ -17,9 +17,9 @@ constexpr double kDefaultFalseAlarmRate = 1.0 / 200;
 
 struct Calibration {
   double false_alarm_rate = kDefaultFalseAlarmRate;  // the rate `threshold` was picked for
-  double threshold = 0.5;     // findings with score >= threshold are reported
-  uint64_t functions = 0;     // clean units scored
-  std::string data;           // where they came from (dataset and split)
+  double threshold = 0.5;         // findings with score >= threshold are reported
+  uint64_t functions = 0;         // clean units scored
+  std::string data;               // where they came from (dataset and split)
   std::vector<double> top;        // the highest scores, highest first (at most kKeptTop)
   std::vector<double> quantiles;  // score at q = i / (kQuantiles - 1), i = 0 .. kQuantiles - 1
   static constexpr size_t kKeptTop = 1000;

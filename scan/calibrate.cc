@@ -37,8 +37,7 @@ std::vector<fs::path> dataset_split_files(const fs::path& data_dir, const std::s
   return files;
 }
 
-CalibrateResult calibrate_model(const detector::ModelFile& model,
-                                const CalibrateOptions& options) {
+CalibrateResult calibrate_model(const detector::ModelFile& model, const CalibrateOptions& options) {
   const std::vector<fs::path> files = dataset_split_files(options.data, options.split);
   ScanOptions so = options.scan;
   so.threshold = 0;  // every checked unit's best guess, however unlikely
@@ -52,12 +51,13 @@ CalibrateResult calibrate_model(const detector::ModelFile& model,
   scores.reserve(result.stats.units_checked);
   for (const eval::Finding& f : result.findings) scores.push_back(f.probability);
   while (scores.size() < result.stats.units_checked) scores.push_back(0);
-  if (scores.empty()) throw Error("calibrate: no unit of the " + options.split + " files was checked");
+  if (scores.empty())
+    throw Error("calibrate: no unit of the " + options.split + " files was checked");
   CalibrateResult out;
-  out.calibration = detector::calibrate(
-      std::move(scores), options.false_alarm_rate,
-      str_cat(fs::absolute(options.data).lexically_normal().string(), " (", options.split, ": ",
-              files.size(), " files)"));
+  out.calibration =
+      detector::calibrate(std::move(scores), options.false_alarm_rate,
+                          str_cat(fs::absolute(options.data).lexically_normal().string(), " (",
+                                  options.split, ": ", files.size(), " files)"));
   out.stats = result.stats;
   return out;
 }

@@ -19,7 +19,7 @@ struct CalibrateOptions {
   std::string data = "runs/dataset";  // prepared dataset (bugseek prepare)
   std::string split = "valid";        // its split whose files are scored
   double false_alarm_rate = detector::kDefaultFalseAlarmRate;
-  ScanOptions scan;                   // threads, cache, sizes (threshold etc. are overridden)
+  ScanOptions scan;  // threads, cache, sizes (threshold etc. are overridden)
 };
 
 // The files of `split` in `data_dir`/files.tsv, exact duplicates left out, that still exist.
@@ -33,8 +33,7 @@ struct CalibrateResult {
 };
 
 // Scores every checked unit of the split's files with `model` and calibrates at the rate.
-CalibrateResult calibrate_model(const detector::ModelFile& model,
-                                const CalibrateOptions& options);
+CalibrateResult calibrate_model(const detector::ModelFile& model, const CalibrateOptions& options);
 
 // Loads the model file at `model_path`, calibrates it (calibrate_model) and writes it with its
 // calibration to `out_path` (empty: over `model_path`), atomically; the weights are untouched.

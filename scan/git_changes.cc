@@ -86,8 +86,8 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
   const std::string where = inside.string();
   git_repository* raw_repo = nullptr;
   if (git_repository_open_ext(&raw_repo, where.c_str(), 0, nullptr) < 0) {
-    throw UsageError("--diff: " + where + " is not inside a git repository (" +
-                     last_git_error() + ")");
+    throw UsageError("--diff: " + where + " is not inside a git repository (" + last_git_error() +
+                     ")");
   }
   RepoPtr repo(raw_repo);
   const char* workdir = git_repository_workdir(repo.get());
@@ -95,8 +95,8 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
 
   git_object* raw_object = nullptr;
   if (git_revparse_single(&raw_object, repo.get(), rev.c_str()) < 0) {
-    throw UsageError("--diff: no revision '" + rev + "' in " + workdir + " (" +
-                     last_git_error() + ")");
+    throw UsageError("--diff: no revision '" + rev + "' in " + workdir + " (" + last_git_error() +
+                     ")");
   }
   ObjectPtr object(raw_object);
   git_object* raw_tree = nullptr;

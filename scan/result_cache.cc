@@ -23,11 +23,16 @@ __extension__ typedef unsigned __int128 U128;
 
 const char* status_code(UnitStatus s) {
   switch (s) {
-    case UnitStatus::kChecked: return "checked";
-    case UnitStatus::kNoSites: return "no-sites";
-    case UnitStatus::kSyntaxErrors: return "syntax-errors";
-    case UnitStatus::kTooLarge: return "too-large";
-    case UnitStatus::kNotAsked: return "not-asked";
+    case UnitStatus::kChecked:
+      return "checked";
+    case UnitStatus::kNoSites:
+      return "no-sites";
+    case UnitStatus::kSyntaxErrors:
+      return "syntax-errors";
+    case UnitStatus::kTooLarge:
+      return "too-large";
+    case UnitStatus::kNotAsked:
+      return "not-asked";
   }
   return "?";
 }

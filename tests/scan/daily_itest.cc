@@ -1,9 +1,10 @@
 // The daily-use side of `bugseek scan` end to end: calibrate a model on a small dataset, see the
 // threshold in `inspect` and used by `scan` (or overridden), list suppressed findings, hide a
-// baseline's findings, and rescan from the cache.
+// baseline's findings, rescan from the cache, and check only the functions a git diff touches.
 #include <gtest/gtest.h>
 
 #include "common/json.h"
+#include "tests/mine/git_fixture.h"
 #include "tests/scan/cli_run.h"
 #include "tests/scan/tiny_model.h"
 
@@ -61,7 +62,8 @@ TEST_F(DailyCli, CalibrateThenInspectAndScanUseTheThreshold) {
   EXPECT_EQ(json::parse(r.out).at("summary").at("threshold").as_double(), 0.25);
   r = bugseek("scan " + src() + " --model " + model_ + " --format json --max-false-alarm-rate 1");
   EXPECT_EQ(json::parse(r.out).at("summary").at("threshold").as_double(), 0.0);
-  EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --max-false-alarm-rate 2").status, 2);
+  EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --max-false-alarm-rate 2").status,
+            2);
   EXPECT_EQ(bugseek("calibrate --model " + model_ + " --data " + dir_.path().string()).status, 2);
 }
 
@@ -72,7 +74,9 @@ TEST_F(DailyCli, SuppressedFindingsAreListedOnRequest) {
   const int64_t suppressed = v.at("summary").at("findings_suppressed").as_int();
   r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --show-suppressed");
   ASSERT_EQ(r.status, 0) << r.err;
-  if (suppressed > 0) EXPECT_NE(r.out.find("(suppressed)"), std::string::npos) << r.out;
+  if (suppressed > 0) {
+    EXPECT_NE(r.out.find("(suppressed)"), std::string::npos) << r.out;
+  }
   r = bugseek("scan " + src() + " --model " + model_ +
               " --threshold 0 --show-suppressed --format sarif");
   v = json::parse(r.out);
@@ -86,16 +90,38 @@ TEST_F(DailyCli, SuppressedFindingsAreListedOnRequest) {
 
 TEST_F(DailyCli, BaselineFromSarifAndCacheOnRescan) {
   const std::string cache = " --cache " + (dir_.path() / "c").string();
-  auto r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --format sarif" + cache);
+  auto r =
+      bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --format sarif" + cache);
   ASSERT_EQ(r.status, 0) << r.err;
   dir_.write("base.sarif", r.out);
-  r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --fail-on-findings" +
-              cache + " --baseline " + (dir_.path() / "base.sarif").string());
+  r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --fail-on-findings" + cache +
+              " --baseline " + (dir_.path() / "base.sarif").string());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("cache: 1 file"), std::string::npos) << r.err;
   EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --baseline /no/such").status, 2);
   r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --no-cache --format json");
   EXPECT_EQ(json::parse(r.out).at("summary").at("cache_file_hits").as_int(), 0);
+}
+
+TEST_F(DailyCli, DiffChecksOnlyChangedFunctions) {
+  testing::GitFixture repo(dir_.path(), "repo");
+  const std::string before = "def f(a, b):\n    return a < b\n\n\ndef g(a, b):\n    return a + b\n";
+  repo.write("a.py", before);
+  repo.commit("start", "2020-01-01T00:00:00+00:00");
+  std::string after = before;
+  after.replace(after.find("a + b"), 5, "a - b");  // in g only
+  repo.write("a.py", after);                       // not staged: still part of the diff
+  const std::string file = (repo.path() / "a.py").string();
+  auto r =
+      bugseek("scan " + file + " --model " + model_ + " --threshold 0 --diff HEAD --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::Value v = json::parse(r.out);
+  EXPECT_EQ(v.at("summary").at("functions").as_int(), 1);
+  for (const json::Value& f : v.at("findings").as_array()) {
+    EXPECT_EQ(f.at("function").as_string(), "g");
+  }
+  EXPECT_EQ(bugseek("scan " + file + " --model " + model_ + " --diff no-such-rev").status, 2);
+  EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --diff HEAD").status, 2);  // no repo
 }
 
 }  // namespace

@@ -105,7 +105,7 @@ TEST(Baseline, MatchesByFunctionAndTokenNotLine) {
   EXPECT_EQ(b.size(), 1u);
   std::vector<eval::Finding> now = {finding("./src/a.py", 42, "f", "<", "<="),  // moved
                                     finding("src/a.py", 10, "g", "<", "<="),    // other function
-                                    finding("src/a.py", 10, "f", "<", ">")};     // other fix
+                                    finding("src/a.py", 10, "f", "<", ">")};    // other fix
   EXPECT_EQ(b.remove_known(now), 1u);
   ASSERT_EQ(now.size(), 2u);
   EXPECT_EQ(now[0].function, "g");
@@ -282,8 +282,8 @@ TEST(Cache, KeyedByTheModel) {
 TEST(ScanFilters, SuppressedFindingsAreCountedAndListedOnRequest) {
   ScratchDir dir;
   std::string code;
-  for (const char* line : {"def f(a, b):", "    if a < b:", "        return a - b",
-                           "    return b - a"}) {
+  for (const char* line :
+       {"def f(a, b):", "    if a < b:", "        return a - b", "    return b - a"}) {
     code += std::string(line) + "  # bugseek: ignore\n";
   }
   dir.write("src/s.py", code);
@@ -317,7 +317,8 @@ TEST(ScanFilters, BaselineHidesKnownFindingsEvenWhenMoved) {
   tree.dir.write("src/new.py", "def fresh(p, q):\n    return p < q\n");
   const ScanResult with_new = tree.scan(o);
   ASSERT_FALSE(with_new.findings.empty());
-  for (const eval::Finding& f : with_new.findings) EXPECT_NE(f.path.find("new.py"), std::string::npos);
+  for (const eval::Finding& f : with_new.findings)
+    EXPECT_NE(f.path.find("new.py"), std::string::npos);
 }
 
 // --- --diff ---------------------------------------------------------------------------------

@@ -222,7 +222,9 @@ TEST(ModelResolution, ShippedModelIsFoundUnderBugseekHome) {
   unsetenv("BUGSEEK_HOME");
   // Without the variable the source tree's own models/ (if any) is what is found.
   const auto found = find_shipped_model();
-  if (!found.empty()) EXPECT_EQ(found.filename(), "python.bugseek");
+  if (!found.empty()) {
+    EXPECT_EQ(found.filename(), "python.bugseek");
+  }
   EXPECT_NE(found, model);
 }
 
