@@ -109,8 +109,9 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
   git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.context_lines = 0;
   options.interhunk_lines = 0;
-  options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-                   GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+  // Untracked files are whole (on_file): their content is not read, so a work tree full of
+  // large untracked files costs nothing.
+  options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
   git_diff* raw_diff = nullptr;
   if (git_diff_tree_to_workdir_with_index(&raw_diff, repo.get(), tree.get(), &options) < 0) {
     throw_error("changed_since", workdir, "diff against " + rev + ": " + last_git_error());
