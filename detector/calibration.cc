@@ -58,6 +58,20 @@ double first_number(const std::string& text) {
   return v[0];
 }
 
+// A count of functions: decimal digits, at most 2^53 (exact as a double, so rates times it do not
+// overflow when cast back).
+uint64_t count_value(const std::string& text) {
+  std::string digits = text;
+  while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\r')) digits.pop_back();
+  if (digits.empty() || digits.size() > 16 ||
+      digits.find_first_not_of("0123456789") != std::string::npos) {
+    throw Error("calibration: not a function count: '" + text + "'");
+  }
+  const uint64_t n = std::stoull(digits);
+  if (n > (uint64_t{1} << 53)) throw Error("calibration: function count too large: " + digits);
+  return n;
+}
+
 std::string key_line(const std::string& key, const std::string& value) {
   return key + " = " + value + "\n";
 }
@@ -138,7 +152,7 @@ Calibration calibration_from_text(std::string_view text) {
       c.threshold = first_number(value);
       has_threshold = true;
     } else if (key == "functions") {
-      c.functions = static_cast<uint64_t>(first_number(value));
+      c.functions = count_value(value);
     } else if (key == "data") {
       c.data = value;
     } else if (key == "top") {
@@ -148,6 +162,14 @@ Calibration calibration_from_text(std::string_view text) {
     }  // unknown keys: written by a newer bugseek; ignored
   }
   if (!has_threshold) throw Error("calibration: no threshold");
+  // Scores and rates are probabilities; anything else is a damaged file, not a calibration.
+  auto check = [](double v, const char* what) {
+    if (!(v >= 0 && v <= 1)) throw Error(std::string("calibration: ") + what + " outside [0, 1]");
+  };
+  check(c.threshold, "threshold");
+  check(c.false_alarm_rate, "false_alarm_rate");
+  for (double v : c.top) check(v, "a top score");
+  for (double v : c.quantiles) check(v, "a quantile");
   return c;
 }
 

@@ -176,6 +176,12 @@ TEST(Calibration, StoredScoresGiveOtherRatesAndSurviveText) {
   EXPECT_EQ(back.top, c.top);
   EXPECT_EQ(back.quantiles, c.quantiles);
   EXPECT_EQ(detector::describe_rate(0.005), "at most 1 finding per 200 clean functions");
+  // A damaged section is an Error, never a nonsense threshold.
+  for (const char* bad : {"threshold = nan\n", "threshold = 0.5\nfunctions = -1\n",
+                          "threshold = 0.5\nfunctions = 1e30\n", "threshold = 0.5\ntop = 0.9 2\n",
+                          "threshold = 1.5\n", "functions = 3\n"}) {
+    EXPECT_THROW(detector::calibration_from_text(bad), Error) << bad;
+  }
 }
 
 TEST(Calibration, ModelFilesWithAndWithoutOneLoad) {
