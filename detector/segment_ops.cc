@@ -11,6 +11,15 @@ at::Tensor segment_max(const at::Tensor& src, const at::Tensor& index, int64_t n
               index.sizes());
   auto out = at::zeros({num_segments, src.size(1)}, src.options());
   if (src.size(0) == 0) return out;
+  if (!at::GradMode::is_enabled()) {
+    // Inference (scan, eval, validation): no backward to prepare, so ATen's sorted segment
+    // reduction, about 0.7x the CPU time of the scan's whole detector pass. Empty segments get 0.
+    auto order = std::get<1>(index.sort(/*stable=*/true, /*dim=*/0, /*descending=*/false));
+    auto lengths = at::bincount(index, {}, num_segments);
+    auto max = at::segment_reduce(src.index_select(0, order), "max", lengths, {}, {}, 0,
+                                  /*unsafe=*/true);
+    return max.masked_fill((lengths == 0).unsqueeze(1), 0.0);
+  }
   at::Tensor weight;  // [R, D]: 1 / (number of tied maxima) where src is its segment's max, else 0
   {
     at::NoGradGuard no_grad;

@@ -30,6 +30,7 @@
 #include "eval/real_bug_file.h"
 #include "eval/suites.h"
 #include "parser/language.h"
+#include "scan/calibrate.h"
 #include "selector/policy.h"
 #include "train/checkpoint.h"
 #include "train/doctor.h"
@@ -149,6 +150,7 @@ class Trainer {
   void restore();
   StepNumbers train_step();
   void validate_and_checkpoint(bool final_save);
+  void calibrate_best_model();
   void save_checkpoint(bool is_best);
   void log_step(const StepNumbers& numbers, double graphs_per_s);
   void append_metrics(json::Value record);
@@ -631,6 +633,27 @@ void Trainer::save_checkpoint(bool is_best) {
   save_state(run_dir_ / kStateFileName, state);
 }
 
+// The finished run's best model gets the threshold `scan` uses by default: the score that flags
+// at most 1 in 200 of the validation split's clean functions (scan::calibrate_model_file, as
+// `bugseek calibrate` does). A failure costs the threshold, not the run: scan then uses 0.5.
+void Trainer::calibrate_best_model() {
+  const fs::path best = run_dir_ / "model-best.bugseek";
+  if (run_dir_.empty() || !fs::exists(best)) return;
+  scan::CalibrateOptions options;
+  options.data = config_.data;
+  options.scan.threads = std::max(1, threads_);
+  options.scan.progress = false;
+  try {
+    const scan::CalibrateResult r = scan::calibrate_model_file(best, options);
+    log_info("train", "calibrated ", best.string(), ": threshold ", r.calibration.threshold,
+             " flags ", detector::describe_rate(r.calibration.false_alarm_rate), " of ",
+             r.calibration.functions, " clean validation functions");
+  } catch (const std::exception& e) {
+    log_warn("train", "could not calibrate ", best.string(), " (", e.what(),
+             "); scan will use threshold 0.5 until `bugseek calibrate` is run on it");
+  }
+}
+
 void Trainer::validate_and_checkpoint(bool final_save) {
   ValidationResult v = validate(*detector_, valid_set_, kMaxNodesPerBatch);
   const double score = v.overall_acc;
@@ -823,6 +846,7 @@ TrainResult Trainer::run() {
   result.step = progress_.step;
   result.best_joint = progress_.best_joint;
   result.best_model = (run_dir_ / "model-best.bugseek").string();
+  if (stop_signal() == 0) calibrate_best_model();
   if (stop_signal() != 0) {
     log_info("train", "interrupted: state saved at step ", progress_.step,
              "; continue with --resume --out ", run_dir_.string());

@@ -63,6 +63,22 @@ TEST(SegmentOps, MaxAndSumMatchLoops) {
   }
 }
 
+TEST(SegmentOps, MaxWithoutGradientEqualsTheDifferentiableOne) {
+  torch::manual_seed(3);
+  // Ties, empty segments (1, 3, 7) and an unsorted index.
+  auto src = at::randn({40, 5}).round();
+  auto index = at::randint(0, 8, {40}, at::kLong);
+  index.masked_fill_((index == 1) | (index == 3) | (index == 7), 5);
+  auto with_grad = segment_max(src, index, 8);
+  at::Tensor inference;
+  {
+    at::NoGradGuard no_grad;
+    inference = segment_max(src, index, 8);
+  }
+  EXPECT_TRUE(at::equal(with_grad, inference)) << with_grad << inference;
+  EXPECT_EQ(inference[1].abs().sum().item<float>(), 0.0f);
+}
+
 TEST(SegmentOps, LogSoftmaxMatchesPerSegment) {
   torch::manual_seed(2);
   auto scores = at::randn({9}) * 30;  // large values exercise the shift

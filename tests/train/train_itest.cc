@@ -78,6 +78,9 @@ TEST_F(TrainEndToEnd, WritesRunDirectoryAndLoadableModel) {
   ASSERT_EQ(inspect.status, 0) << inspect.err;
   EXPECT_NE(inspect.out.find("bugseek-model"), std::string::npos);
   EXPECT_NE(inspect.out.find("step"), std::string::npos);
+  // A finished run calibrates its best model's finding threshold on the validation split.
+  EXPECT_EQ(inspect.out.find("not calibrated"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("clean units of"), std::string::npos) << inspect.out;
 }
 
 TEST_F(TrainEndToEnd, ResumeContinuesFromTheSavedStep) {
