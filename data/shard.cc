@@ -10,6 +10,8 @@ namespace bugseek::data {
 namespace {
 
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 4 + 4;
+// The smallest record: four empty strings (their u32 lengths) and nine u32 fields.
+constexpr size_t kMinRecordBytes = 4 * 4 + 9 * 4;
 
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -112,6 +114,12 @@ std::vector<FunctionRecord> decode_shard(std::string_view bytes, const std::stri
     throw_error("decode_shard", path,
                 str_cat("checksum mismatch: expected crc32 ", std::hex, expected_crc, ", got ",
                         actual_crc, " (corrupt; re-run bugseek prepare)"));
+  }
+  // The count is outside the checksum: a damaged one must not reserve gigabytes.
+  if (count > payload.size() / kMinRecordBytes) {
+    throw_error("decode_shard", path,
+                str_cat("header says ", count, " records, more than ", payload.size(),
+                        " payload bytes can hold (corrupt; re-run bugseek prepare)"));
   }
   std::vector<FunctionRecord> records;
   records.reserve(count);
