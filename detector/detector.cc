@@ -7,6 +7,7 @@
 #include <torch/utils.h>
 
 #include "common/error.h"
+#include "detector/activations.h"
 #include "detector/encoders.h"
 #include "detector/heads.h"
 #include "detector/torch_api.h"
@@ -26,10 +27,12 @@ class DetectorModelImpl : public torch::nn::Module {
     heads = register_module("heads", Heads(c));
   }
 
-  Scores forward(const BatchTensors& b) {
+  // `taps`, if given, receive the monitored layers' outputs (activations.h).
+  Scores forward(const BatchTensors& b, ActivationTaps* taps = nullptr) {
     auto x = embedding->forward(b.subtokens, b.node_types);
-    auto h = gnn ? gnn->forward(x, b) : great->forward(x, b);
-    return heads->forward(h, b);
+    if (taps != nullptr) taps->emplace_back("embedding", x);
+    auto h = gnn ? gnn->forward(x, b, taps) : great->forward(x, b, taps);
+    return heads->forward(h, b, taps);
   }
 
   NodeEmbedding embedding{nullptr};
@@ -156,6 +159,22 @@ std::vector<GraphPrediction> Detector::predict(const data::Batch& batch, int top
   EvalModeGuard eval_mode(*this);
   auto scores = impl_->model->forward(impl_->tensors(batch));
   return rank_proposals(scores, batch, top_k);
+}
+
+std::vector<ActivationStats> activation_stats(Detector& detector, const data::Batch& batch) {
+  torch::NoGradGuard no_grad;
+  EvalModeGuard eval_mode(detector);
+  auto& impl = detector.impl();
+  ActivationTaps taps;
+  impl.model->forward(impl.tensors(batch), &taps);
+  std::vector<ActivationStats> out;
+  for (const auto& [name, tensor] : taps) {
+    const at::Tensor t = tensor.detach().to(at::kCPU, at::kFloat).contiguous();
+    const int64_t units = t.dim() > 0 ? t.size(-1) : 1;
+    const int64_t rows = units > 0 ? t.numel() / units : 0;
+    out.push_back(summarize_activations(name, t.data_ptr<float>(), rows, units));
+  }
+  return out;
 }
 
 std::string Detector::save_weights() const {

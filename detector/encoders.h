@@ -3,6 +3,8 @@
 // detector/ (and its tests); includes torch.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/nn/module.h>
@@ -16,6 +18,10 @@
 #include "detector/detector.h"
 
 namespace bugseek::detector {
+
+// Layer outputs a forward pass records for the training monitors (activation_stats): the layer's
+// name and its output as [rows, units]. Null in training and inference, where nothing is kept.
+using ActivationTaps = std::vector<std::pair<std::string, at::Tensor>>;
 
 // A node's label subtokens embedded and pooled (pads masked) plus its syntax kind's embedding.
 class NodeEmbeddingImpl : public torch::nn::Module {
@@ -37,8 +43,9 @@ class GnnLayerImpl : public torch::nn::Module {
   explicit GnnLayerImpl(const DetectorConfig& config);
   // [sum E_r, hidden] messages in relation order (matching BatchTensors::all_dst).
   at::Tensor messages(const at::Tensor& h, const BatchTensors& batch);
-  // [N, hidden] -> [N, hidden]
-  at::Tensor forward(const at::Tensor& h, const BatchTensors& batch);
+  // [N, hidden] -> [N, hidden]; `hidden_out`, if given, receives the GELU output [N, hidden].
+  at::Tensor forward(const at::Tensor& h, const BatchTensors& batch,
+                     at::Tensor* hidden_out = nullptr);
 
   at::Tensor rel_weight;  // [kNumRelations, hidden, hidden]: message = h_src @ W_r + b_r
   at::Tensor rel_bias;    // [kNumRelations, hidden]
@@ -52,7 +59,9 @@ TORCH_MODULE(GnnLayer);
 class GnnEncoderImpl : public torch::nn::Module {
  public:
   explicit GnnEncoderImpl(const DetectorConfig& config);
-  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch);  // [N, H] -> [N, H]
+  // [N, H] -> [N, H]
+  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch,
+                     ActivationTaps* taps = nullptr);
 
   torch::nn::LayerNorm input_norm{nullptr};
   std::vector<GnnLayer> layers;
@@ -73,8 +82,10 @@ struct AttentionBias {
 class GreatLayerImpl : public torch::nn::Module {
  public:
   explicit GreatLayerImpl(const DetectorConfig& config);
-  // x [G, L, H] -> [G, L, H]
-  at::Tensor forward(const at::Tensor& x, const AttentionBias& bias);
+  // x [G, L, H] -> [G, L, H]; `hidden_out`, if given, receives the feed-forward GELU output
+  // [G, L, ff_mult H].
+  at::Tensor forward(const at::Tensor& x, const AttentionBias& bias,
+                     at::Tensor* hidden_out = nullptr);
 
   int heads;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
@@ -91,7 +102,9 @@ TORCH_MODULE(GreatLayer);
 class GreatEncoderImpl : public torch::nn::Module {
  public:
   explicit GreatEncoderImpl(const DetectorConfig& config);
-  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch);  // [N, H] -> [N, H]
+  // [N, H] -> [N, H]; `taps` get each layer's output and GELU output at real (unpadded) tokens.
+  at::Tensor forward(const at::Tensor& x, const BatchTensors& batch,
+                     ActivationTaps* taps = nullptr);
   // The bias of layer `layer` (sparse); `positions` from bias_positions(batch).
   AttentionBias layer_bias(int layer, const BatchTensors& batch, const at::Tensor& positions,
                            const at::Tensor& key_mask);

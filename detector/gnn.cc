@@ -57,9 +57,11 @@ at::Tensor GnnLayerImpl::messages(const at::Tensor& h, const BatchTensors& batch
   return at::cat(parts, 0);
 }
 
-at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch) {
+at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
+                                 at::Tensor* hidden_out) {
   auto agg = aggregate(messages(h, batch), batch.all_dst, h.size(0), aggregation, batch.in_degree);
   auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
+  if (hidden_out != nullptr) *hidden_out = delta;
   return norm->forward(h + dropout->forward(delta));
 }
 
@@ -71,9 +73,18 @@ GnnEncoderImpl::GnnEncoderImpl(const DetectorConfig& c) {
   }
 }
 
-at::Tensor GnnEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch) {
+at::Tensor GnnEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch,
+                                   ActivationTaps* taps) {
   auto h = input_norm->forward(x);
-  for (auto& layer : layers) h = layer->forward(h, batch);
+  if (taps != nullptr) taps->emplace_back("gnn.input_norm", h);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    at::Tensor hidden;
+    h = layers[i]->forward(h, batch, taps != nullptr ? &hidden : nullptr);
+    if (taps == nullptr) continue;
+    const std::string name = "gnn.layer" + std::to_string(i);
+    taps->emplace_back(name + ".gelu", hidden);
+    taps->emplace_back(name, h);
+  }
   return h;
 }
 

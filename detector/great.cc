@@ -38,7 +38,8 @@ at::Tensor AttentionBias::apply(at::Tensor logits) const {
   return logits.add_(key_mask);
 }
 
-at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bias) {
+at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bias,
+                                   at::Tensor* hidden_out) {
   const int64_t g = x.size(0), len = x.size(1), hidden = x.size(2), dh = hidden / heads;
   auto qkv_out = qkv->forward(norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
   auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];                  // [G, heads, L, dh]
@@ -47,7 +48,9 @@ at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bia
   auto attn = dropout->forward(at::softmax(logits, -1));                  // [G, heads, L, L]
   auto ctx = at::matmul(attn, v).permute({0, 2, 1, 3}).reshape({g, len, hidden});
   auto y = x + dropout->forward(out->forward(ctx));
-  return y + dropout->forward(ff2->forward(at::gelu(ff1->forward(norm2->forward(y)))));
+  auto ff = at::gelu(ff1->forward(norm2->forward(y)));
+  if (hidden_out != nullptr) *hidden_out = ff;
+  return y + dropout->forward(ff2->forward(ff));
 }
 
 GreatEncoderImpl::GreatEncoderImpl(const DetectorConfig& c) : heads(c.heads) {
@@ -91,15 +94,27 @@ at::Tensor GreatEncoderImpl::attention_bias(int layer, const BatchTensors& batch
   return bias.apply(at::zeros({g, heads, len, len}, edge_bias.options()));
 }
 
-at::Tensor GreatEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch) {
+at::Tensor GreatEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batch,
+                                     ActivationTaps* taps) {
   TORCH_CHECK(batch.seq_len > 0, "GreatEncoder: batch has no token grid (to_tensors(..., true))");
   const int64_t g = batch.num_graphs, len = batch.seq_len, hidden = x.size(1);
   auto seq = x.index_select(0, batch.token_node.view({-1})).view({g, len, hidden});
   seq = dropout->forward(seq + sinusoid(len, hidden, x.options()));
   const auto positions = bias_positions(batch);
   const auto mask = key_mask(batch);
+  at::Tensor real_tokens;  // [T] flat positions of the unpadded tokens, for taps only
+  if (taps != nullptr) real_tokens = batch.token_mask.reshape({g * len}).nonzero().view({-1});
+  auto tap = [&](std::string name, const at::Tensor& t) {  // t [G, L, units]
+    taps->emplace_back(std::move(name),
+                       t.reshape({g * len, t.size(2)}).index_select(0, real_tokens));
+  };
   for (size_t i = 0; i < layers.size(); ++i) {
-    seq = layers[i]->forward(seq, layer_bias(static_cast<int>(i), batch, positions, mask));
+    at::Tensor hidden;
+    seq = layers[i]->forward(seq, layer_bias(static_cast<int>(i), batch, positions, mask),
+                             taps != nullptr ? &hidden : nullptr);
+    if (taps == nullptr) continue;
+    tap("great.layer" + std::to_string(i) + ".gelu", hidden);
+    tap("great.layer" + std::to_string(i), seq);
   }
   seq = final_norm->forward(seq);
   return seq.view({g * len, hidden}).index_select(0, batch.node_slot);  // [N, H]

@@ -58,17 +58,25 @@ HeadsImpl::HeadsImpl(const DetectorConfig& c) {
   text_bias->weight.zero_();
 }
 
-Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b) {
+Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b,
+                          std::vector<std::pair<std::string, at::Tensor>>* taps) {
+  auto tap = [taps](const char* name, const at::Tensor& t) {
+    if (taps != nullptr) taps->emplace_back(name, t);
+    return t;
+  };
   const int64_t g = b.num_graphs;
   Scores out;
 
   // Localization over sites + NO_BUG, one softmax per graph.
   auto site_in = h.index_select(0, b.site_node) + site_kind->forward(b.site_kind);  // [S, H]
-  auto site_score = loc_out->forward(at::gelu(loc_hidden->forward(site_in))).squeeze(1);  // [S]
+  auto site_score =
+      loc_out->forward(tap("heads.loc_hidden", at::gelu(loc_hidden->forward(site_in)))).squeeze(1);
   auto count = segment_sum(at::ones({h.size(0), 1}, h.options()), b.node_graph, g);  // [G, 1]
   auto pooled = at::cat({segment_max(h, b.node_graph, g),
                          segment_sum(h, b.node_graph, g) / count.clamp_min(1)}, 1);  // [G, 2H]
-  auto no_bug_score = no_bug_out->forward(at::gelu(no_bug_hidden->forward(pooled))).squeeze(1);
+  auto no_bug_score =
+      no_bug_out->forward(tap("heads.no_bug_hidden", at::gelu(no_bug_hidden->forward(pooled))))
+          .squeeze(1);
   auto segment = at::cat({b.site_graph, at::arange(g, b.site_graph.options())});
   auto loc = segment_log_softmax(at::cat({site_score, no_bug_score}), segment, g);
   out.site_logp = loc.slice(0, 0, b.num_sites);
@@ -91,7 +99,8 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b) {
   if (b.swap_cand.numel() > 0) {
     auto q = query.index_select(0, b.cand_site.index_select(0, b.swap_cand));
     auto in = at::cat({q, h.index_select(0, b.swap_first), h.index_select(0, b.swap_second)}, 1);
-    parts.push_back(swap_out->forward(at::gelu(swap_hidden->forward(in))).squeeze(1));
+    parts.push_back(
+        swap_out->forward(tap("heads.swap_hidden", at::gelu(swap_hidden->forward(in)))).squeeze(1));
   }
   if (parts.empty()) {
     out.cand_logp = at::zeros({0}, h.options());

@@ -2,6 +2,8 @@
 // metrics and ranked predictions built from their log-probabilities. Internal; includes torch.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/nn/module.h>
@@ -29,7 +31,9 @@ struct Scores {
 class HeadsImpl : public torch::nn::Module {
  public:
   explicit HeadsImpl(const DetectorConfig& config);
-  Scores forward(const at::Tensor& h, const BatchTensors& batch);  // h [N, hidden]
+  // h [N, hidden]; `taps` (encoders.h), if given, get the GELU outputs of the hidden layers.
+  Scores forward(const at::Tensor& h, const BatchTensors& batch,
+                 std::vector<std::pair<std::string, at::Tensor>>* taps = nullptr);
 
   torch::nn::Embedding site_kind{nullptr};
   torch::nn::Linear loc_hidden{nullptr}, loc_out{nullptr};

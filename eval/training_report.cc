@@ -109,6 +109,32 @@ void mix_section(std::string& out, const TrainingReportData& d) {
   out += "</div>\n";
 }
 
+void update_ratio_section(std::string& out, const TrainingReportData& d) {
+  out += "<h2>Update-to-weight ratio per step</h2>\n<div class=\"charts\">\n";
+  if (!has_points(d.update_ratios)) {
+    empty_note(out, "No monitors yet (they start at the first validation).");
+    out += "</div>\n";
+    return;
+  }
+  std::vector<std::pair<std::string, std::vector<svg::Series>>> groups;  // by module, in order
+  for (const svg::Series& s : d.update_ratios) {
+    const std::string module = s.name.substr(0, s.name.find('.'));
+    if (groups.empty() || groups.back().first != module) groups.push_back({module, {}});
+    groups.back().second.push_back(s);
+  }
+  for (auto& [module, series] : groups) {
+    svg::LineChart c;
+    c.title = module + ": ||change|| / ||weights|| per step (log10; -3 is 1e-3)";
+    c.x_label = "step";
+    c.y_label = "log10 update ratio";
+    c.series = std::move(series);
+    c.markers = true;
+    c.size = {640, 360};
+    out += svg::render(c);
+  }
+  out += "</div>\n";
+}
+
 void histogram_section(std::string& out, std::string_view heading,
                        const std::vector<NamedHistogram>& histograms) {
   out += str_cat("<h2>", svg::escape_xml(heading), "</h2>\n");
@@ -154,7 +180,9 @@ std::string render_training_report(const TrainingReportData& d) {
   per_kind_section(out, d);
   mix_section(out, d);
   histogram_section(out, "Weights per layer", d.weight_histograms);
-  histogram_section(out, "Activations per layer", d.activation_histograms);
+  update_ratio_section(out, d);
+  histogram_section(out, "Activations per layer (latest validation batch, eval mode)",
+                    d.activation_histograms);
   out += "</body>\n</html>\n";
   return out;
 }

@@ -41,6 +41,10 @@ struct TrainingReportData {
   std::vector<double> mix_steps;
   std::vector<std::vector<double>> mix;
 
+  // Training monitors: per tensor, log10 of its update-to-weight ratio per step at each
+  // validation (x = step; drawn one chart per top-level module, the name before the first '.'),
+  // and the latest validation batch's activations per layer over fixed bins.
+  std::vector<svg::Series> update_ratios;
   std::vector<NamedHistogram> weight_histograms;
   std::vector<NamedHistogram> activation_histograms;
 };

@@ -1,6 +1,10 @@
 #include "train/report.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
 
 #include "common/json.h"
 
@@ -10,7 +14,12 @@ constexpr size_t kMaxStepPoints = 2000;
 }
 
 void ReportHistory::add_step(uint64_t step, double det_loss, double sel_loss, double joint) {
-  steps.push_back({step, det_loss, sel_loss, joint});
+  // Smoothed as the steps come, so thinning old points below does not bend the average.
+  const double previous = steps.empty() ? det_loss : steps.back().det_loss_ema;
+  const double ema = std::isfinite(previous)
+                         ? kLossEmaWeight * det_loss + (1 - kLossEmaWeight) * previous
+                         : det_loss;
+  steps.push_back({step, det_loss, sel_loss, joint, ema});
   if (steps.size() > kMaxStepPoints) {
     // Halve the resolution of the older half: the curve keeps its shape, memory stays bounded.
     std::vector<StepPoint> thinned;
@@ -65,6 +74,25 @@ void ReportHistory::add_real_validation(uint64_t step, const ValidationResult& v
   real.push_back({step, v.loss, v.loc_acc, v.joint_acc});
 }
 
+void ReportHistory::add_monitor(uint64_t step, uint64_t steps_since,
+                                const std::vector<std::pair<std::string, double>>& update_ratios,
+                                std::vector<detector::ActivationStats> latest) {
+  MonitorPoint p{step, steps_since, {}, {}};
+  for (const auto& [name, ratio] : update_ratios) {
+    p.names.push_back(name);
+    p.update_ratios.push_back(ratio);
+  }
+  monitors.push_back(std::move(p));
+  activations_step = step;
+  activations = std::move(latest);
+}
+
+namespace {
+double number_or_nan(const json::Value& v) {
+  return v.is_number() ? v.as_double() : std::numeric_limits<double>::quiet_NaN();
+}
+}  // namespace
+
 std::string ReportHistory::to_text() const {
   std::string out;
   for (const auto& s : steps) {
@@ -74,6 +102,7 @@ std::string ReportHistory::to_text() const {
     v.set("det", s.det_loss);
     v.set("sel", s.sel_loss);
     v.set("joint", s.joint);
+    v.set("ema", s.det_loss_ema);
     out += json::dump(v) + "\n";
   }
   for (const auto& p : validations) {
@@ -108,6 +137,33 @@ std::string ReportHistory::to_text() const {
     v.set("planted", to_array(m.planted));
     out += json::dump(v) + "\n";
   }
+  for (const auto& m : monitors) {
+    json::Value v = json::Value::object();
+    v.set("t", "u");
+    v.set("step", m.step);
+    v.set("steps", m.steps_since);
+    json::Value names = json::Value::array(), ratios = json::Value::array();
+    for (const auto& n : m.names) names.push_back(n);
+    for (double r : m.update_ratios) ratios.push_back(r);
+    v.set("names", std::move(names));
+    v.set("ratios", std::move(ratios));
+    out += json::dump(v) + "\n";
+  }
+  for (const auto& a : activations) {
+    json::Value v = json::Value::object();
+    v.set("t", "a");
+    v.set("step", activations_step);
+    v.set("layer", a.layer);
+    v.set("rows", a.rows);
+    v.set("units", a.units);
+    v.set("mean", a.mean);
+    v.set("std", a.std);
+    v.set("dead", a.dead_fraction);
+    json::Value counts = json::Value::array();
+    for (double c : a.histogram) counts.push_back(c);
+    v.set("hist", std::move(counts));
+    out += json::dump(v) + "\n";
+  }
   return out;
 }
 
@@ -117,8 +173,10 @@ ReportHistory ReportHistory::from_text(const std::string& text) {
     const std::string& t = v.at("t").as_string();
     const auto step = static_cast<uint64_t>(v.at("step").as_int());
     if (t == "s") {
-      h.steps.push_back({step, v.at("det").as_double(), v.at("sel").as_double(),
-                         v.at("joint").as_double()});
+      const double det = v.at("det").as_double();
+      const json::Value* ema = v.find("ema");  // absent in runs from before the smoothed curve
+      h.steps.push_back({step, det, v.at("sel").as_double(), v.at("joint").as_double(),
+                         ema != nullptr ? number_or_nan(*ema) : det});
     } else if (t == "v") {
       ValidPoint p{step,
                    v.at("loss").as_double(),
@@ -139,6 +197,28 @@ ReportHistory ReportHistory::from_text(const std::string& text) {
       MixPoint m{step, {}};
       from_array(v.at("planted"), m.planted);
       h.mix.push_back(m);
+    } else if (t == "u") {
+      MonitorPoint m{step, static_cast<uint64_t>(v.at("steps").as_int()), {}, {}};
+      const json::Value& names = v.at("names");
+      const json::Value& ratios = v.at("ratios");
+      for (size_t i = 0; i < names.size() && i < ratios.size(); ++i) {
+        m.names.push_back(names[i].as_string());
+        m.update_ratios.push_back(number_or_nan(ratios[i]));
+      }
+      h.monitors.push_back(std::move(m));
+    } else if (t == "a") {
+      if (step != h.activations_step) h.activations.clear();
+      h.activations_step = step;
+      detector::ActivationStats a;
+      a.layer = v.at("layer").as_string();
+      a.rows = v.at("rows").as_int();
+      a.units = v.at("units").as_int();
+      a.mean = number_or_nan(v.at("mean"));
+      a.std = number_or_nan(v.at("std"));
+      a.dead_fraction = number_or_nan(v.at("dead"));
+      const json::Value& counts = v.at("hist");
+      for (size_t i = 0; i < counts.size(); ++i) a.histogram.push_back(counts[i].as_double());
+      h.activations.push_back(std::move(a));
     }
   }
   return h;
@@ -166,13 +246,15 @@ void write_run_report(const std::filesystem::path& path, const ReportHistory& hi
   eval::TrainingReportData data;
   data.facts = std::move(facts);
   svg::Series det{"detector (train)", {}, {}}, sel{"selector (train)", {}, {}},
-      val{"detector (valid)", {}, {}};
+      val{"detector (valid)", {}, {}}, det_ema{"detector (train, EMA)", {}, {}};
   svg::Series train_joint{"train joint", {}, {}}, val_joint{"valid joint (buggy)", {}, {}},
       val_no_bug{"valid no-bug", {}, {}}, val_loc{"valid localization", {}, {}},
       val_repair{"valid repair", {}, {}};
   for (const auto& s : history.steps) {
     det.x.push_back(double(s.step));
     det.y.push_back(s.det_loss);
+    det_ema.x.push_back(double(s.step));
+    det_ema.y.push_back(s.det_loss_ema);
     sel.x.push_back(double(s.step));
     sel.y.push_back(s.sel_loss);
     train_joint.x.push_back(double(s.step));
@@ -188,7 +270,7 @@ void write_run_report(const std::filesystem::path& path, const ReportHistory& hi
     val_loc.y.push_back(v.loc);
     val_repair.y.push_back(v.repair);
   }
-  data.losses = {det, sel, val};
+  data.losses = {det, det_ema, sel, val};
   data.accuracies = {train_joint, val_joint, val_no_bug, val_loc, val_repair};
   if (!history.real.empty()) {
     svg::Series real_loss{"real fixes (held out)", {}, {}},
@@ -223,6 +305,25 @@ void write_run_report(const std::filesystem::path& path, const ReportHistory& hi
       data.mix_steps.push_back(double(m.step));
       for (int k = 0; k < parser::kNumBugKinds; ++k) data.mix[k].push_back(double(m.planted[k]));
     }
+  }
+  // Update ratios per training step, so validations at uneven intervals compare (log10 axis).
+  std::map<std::string, size_t> series_of;
+  for (const auto& m : history.monitors) {
+    if (m.steps_since == 0) continue;
+    for (size_t i = 0; i < m.names.size(); ++i) {
+      auto [it, added] = series_of.emplace(m.names[i], data.update_ratios.size());
+      if (added) data.update_ratios.push_back(svg::Series{m.names[i], {}, {}});
+      svg::Series& s = data.update_ratios[it->second];
+      s.x.push_back(double(m.step));
+      s.y.push_back(std::log10(m.update_ratios[i] / double(m.steps_since)));  // 0 -> -inf: a gap
+    }
+  }
+  const std::vector<double> edges = detector::activation_bin_edges();
+  for (const auto& a : history.activations) {
+    char label[160];
+    std::snprintf(label, sizeof label, "%s  mean %.2g std %.2g dead %.0f%%", a.layer.c_str(),
+                  a.mean, a.std, 100 * a.dead_fraction);
+    data.activation_histograms.push_back({label, edges, a.histogram});
   }
   data.weight_histograms = std::move(weight_histograms);
   eval::write_training_report(path, data);

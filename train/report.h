@@ -1,7 +1,8 @@
-// What a run remembers for its pictures: the training curves, validation results per bug kind
-// and the selector's bug-kind mix over time. Kept in the resume state (as JSON lines) so a
-// resumed run's report.html still shows the whole run. Torch-free: the trainer passes weight
-// histograms in as plain numbers.
+// What a run remembers for its pictures: the training curves (raw and smoothed), validation
+// results per bug kind, the selector's bug-kind mix over time, the monitors' update ratios and the
+// latest activations per layer. Kept in the resume state (as JSON lines) so a resumed run's
+// report.html still shows the whole run. Torch-free: the trainer passes weight histograms in as
+// plain numbers.
 #pragma once
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "detector/activations.h"
 #include "eval/training_report.h"
 #include "parser/rewrites.h"
 #include "train/checkpoint.h"
@@ -22,6 +24,7 @@ struct ReportHistory {
   struct StepPoint {
     uint64_t step;
     double det_loss, sel_loss, joint;
+    double det_loss_ema;  // exponential moving average of det_loss over every step (kLossEmaWeight)
   };
   struct ValidPoint {
     uint64_t step;
@@ -42,17 +45,35 @@ struct ReportHistory {
     double loss, loc, joint;
   };
   std::vector<RealPoint> real;
+  // Monitors at each validation: update ratios of the weight matrices (train/monitors.h).
+  struct MonitorPoint {
+    uint64_t step;
+    uint64_t steps_since;  // training steps the ratios span
+    std::vector<std::string> names;
+    std::vector<double> update_ratios;
+  };
+  std::vector<MonitorPoint> monitors;
+  uint64_t activations_step = 0;
+  std::vector<detector::ActivationStats> activations;  // the latest validation's only
 
   void add_step(uint64_t step, double det_loss, double sel_loss, double joint);
   void add_validation(uint64_t step, const ValidationResult& v);
   void add_kind_mix(uint64_t step, const std::array<int64_t, parser::kNumBugKinds>& planted);
   void add_real_validation(uint64_t step, const ValidationResult& v);
+  // Update ratios (name, ratio) over `steps_since` steps, and the activations at `step`.
+  void add_monitor(uint64_t step, uint64_t steps_since,
+                   const std::vector<std::pair<std::string, double>>& update_ratios,
+                   std::vector<detector::ActivationStats> activations);
 
   std::string to_text() const;  // JSON lines
   static ReportHistory from_text(const std::string& text);
 };
 
-// Builds the report data (curves, per-kind bars, mix, the given histograms) and writes it.
+// Weight of the newest step in the smoothed training loss (about a 20-step window).
+constexpr double kLossEmaWeight = 0.05;
+
+// Builds the report data (raw and smoothed curves, per-kind bars, mix, update ratios, the latest
+// activation histograms and the given weight histograms) and writes it.
 void write_run_report(const std::filesystem::path& path, const ReportHistory& history,
                       std::vector<eval::NamedHistogram> weight_histograms,
                       std::vector<std::pair<std::string, std::string>> facts);

@@ -34,6 +34,7 @@
 #include "selector/policy.h"
 #include "train/checkpoint.h"
 #include "train/doctor.h"
+#include "train/monitors.h"
 #include "train/report.h"
 #include "train/signals.h"
 #include "train/validation.h"
@@ -150,6 +151,7 @@ class Trainer {
   void restore();
   StepNumbers train_step();
   void validate_and_checkpoint(bool final_save);
+  void record_monitors();
   void calibrate_best_model();
   void save_checkpoint(bool is_best);
   void log_step(const StepNumbers& numbers, double graphs_per_s);
@@ -174,6 +176,8 @@ class Trainer {
   std::unique_ptr<detector::Detector> selector_;  // null for the random baseline
   std::unique_ptr<torch::optim::Adam> detector_optim_;
   std::unique_ptr<torch::optim::Adam> selector_optim_;
+  std::unique_ptr<ParameterMonitor> monitor_;  // from the start of training on
+  MonitorAlarms alarms_;
 
   Progress progress_;
   ReportHistory history_;
@@ -515,6 +519,7 @@ StepNumbers Trainer::train_step() {
   detector_optim_->zero_grad();
   detector::ForwardOutput out = detector::forward(*detector_, batch);
   out.loss.backward();
+  if (monitor_) monitor_->record_gradients();
   clip_gradients(*detector_, config_.grad_clip);
   detector_optim_->step();
   numbers.det = out.metrics;
@@ -720,14 +725,9 @@ void Trainer::validate_and_checkpoint(bool final_save) {
     history_.add_real_validation(progress_.step, r);
   }
   history_.add_validation(progress_.step, v);
+  record_monitors();
   save_checkpoint(is_best);
-  std::vector<eval::NamedHistogram> histograms;
-  for (const auto& [name, tensor] : detector::named_parameters(*detector_)) {
-    if (tensor.dim() < 2) continue;  // biases and norms say little; weight matrices per layer
-    torch::Tensor flat = tensor.detach().to(torch::kCPU, torch::kFloat).contiguous().view({-1});
-    std::vector<float> values(flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel());
-    histograms.push_back(make_histogram(name, values, 30));
-  }
+  std::vector<eval::NamedHistogram> histograms = weight_histograms(*detector_, 30);
   std::vector<std::pair<std::string, std::string>> facts = {
       {"run", run_dir_.string()},
       {"step", std::to_string(progress_.step)},
@@ -741,6 +741,25 @@ void Trainer::validate_and_checkpoint(bool final_save) {
   };
   write_run_report(run_dir_ / "report.html", history_, std::move(histograms), std::move(facts));
   (void)final_save;
+}
+
+// The monitors of this validation (train/monitors.h): metrics.jsonl, warnings, the report.
+void Trainer::record_monitors() {
+  if (!monitor_) return;
+  MonitorSnapshot m = monitor_->measure(progress_.step);
+  std::vector<const data::GraphFeatures*> graphs;
+  for (const auto& g : valid_set_) graphs.push_back(&g.features);
+  const std::vector<data::Batch> batches = pack_batches(graphs, kMaxNodesPerBatch);
+  if (!batches.empty()) m.activations = detector::activation_stats(*detector_, batches.front());
+  append_metrics(monitor_record(m));
+  for (const std::string& warning : alarms_.check(m, history_.validations)) {
+    log_warn("monitor", warning);
+  }
+  std::vector<std::pair<std::string, double>> ratios;
+  for (const TensorMonitor& t : m.tensors) {
+    if (t.dims >= 2) ratios.emplace_back(t.name, t.update_ratio);  // the weight matrices
+  }
+  history_.add_monitor(m.step, m.steps_since, ratios, std::move(m.activations));
 }
 
 bool Trainer::run_doctor_checks() {
@@ -786,6 +805,9 @@ TrainResult Trainer::run() {
                 "); fix the pipeline, or train anyway with --doctor false");
   }
   elapsed_at_start_ = progress_.elapsed_s;
+  // The weights now (fresh, warm-started, or as saved at the last validation when resuming) are
+  // what the first validation's update ratios are measured against.
+  monitor_ = std::make_unique<ParameterMonitor>(*detector_, progress_.step);
   install_stop_handlers();
 
   TrainResult result;

@@ -74,6 +74,34 @@ TEST_F(TrainEndToEnd, WritesRunDirectoryAndLoadableModel) {
   const std::string report = read_file(run / "report.html");
   EXPECT_NE(report.find("<svg"), std::string::npos);
 
+  // Monitors: one record per validation, every tensor and the encoder's layers in it.
+  std::vector<json::Value> monitors;
+  for (const auto& m : metrics(run)) {
+    if (m.at("type").as_string() == "monitor") monitors.push_back(m);
+  }
+  ASSERT_EQ(monitors.size(), 2u);
+  EXPECT_EQ(monitors[1].at("step").as_int(), 6);
+  EXPECT_EQ(monitors[1].at("steps_since").as_int(), 3);
+  ASSERT_GT(monitors[1].at("tensors").size(), 10u);
+  int moved = 0;
+  for (size_t i = 0; i < monitors[1].at("tensors").size(); ++i) {
+    const json::Value& t = monitors[1].at("tensors")[i];
+    moved += t.at("update_ratio").is_number() && t.at("update_ratio").as_double() > 0;
+    EXPECT_TRUE(t.at("grad_norm").is_number()) << json::dump(t);
+  }
+  EXPECT_GT(moved, 10);
+  std::string layers;
+  for (size_t i = 0; i < monitors[1].at("activations").size(); ++i) {
+    const json::Value& a = monitors[1].at("activations")[i];
+    layers += a.at("layer").as_string() + " ";
+    EXPECT_GT(a.at("std").as_double(), 0) << json::dump(a);
+  }
+  EXPECT_NE(layers.find("gnn.layer0 "), std::string::npos) << layers;
+  EXPECT_NE(layers.find("heads.loc_hidden "), std::string::npos) << layers;
+  EXPECT_NE(report.find("Update-to-weight ratio per step"), std::string::npos);
+  EXPECT_NE(report.find("gnn.layer0  mean"), std::string::npos);
+  EXPECT_NE(report.find("detector (train, EMA)"), std::string::npos);
+
   auto inspect = run_bugseek("inspect " + (run / "model-best.bugseek").string(), root_);
   ASSERT_EQ(inspect.status, 0) << inspect.err;
   EXPECT_NE(inspect.out.find("bugseek-model"), std::string::npos);
