@@ -145,23 +145,32 @@ std::vector<std::string> MonitorAlarms::check(
   };
   const std::string span =
       " in the " + std::to_string(m.steps_since) + " steps to step " + std::to_string(m.step);
+  // New tensor warnings of one condition: one line each, or one line naming them all when many
+  // tensors go wrong at once (a learning rate of 0 stops every tensor).
+  struct Found {
+    std::string name, numbers;
+  };
+  std::vector<Found> still, exploding;
+  auto note = [&](std::vector<Found>& found, const std::string& key, Found f) {
+    raised.insert(key);
+    if (active_.count(key) == 0) found.push_back(std::move(f));
+  };
   for (const TensorMonitor& t : m.tensors) {
     if (m.steps_since > 0 && t.update_ratio == 0) {
-      raise(t.name + "|zero", t.name + " did not change" + span +
-                                  " (update ratio 0, gradient norm " + format_number(t.grad_norm) +
-                                  "): it does not learn");
+      note(still, t.name + "|zero", {t.name, "gradient norm " + format_number(t.grad_norm)});
     }
     const double per_step = m.steps_since > 0 ? t.update_ratio / double(m.steps_since) : 0;
     const double reference_rms =
         t.reference_norm / std::sqrt(double(std::max<int64_t>(1, t.numel)));
-    if (!std::isfinite(t.update_ratio) || !std::isfinite(t.weight_norm) ||
+    // A tensor that was zero (a fresh bias) has no ratio (NaN); that is not an explosion.
+    if (!std::isfinite(t.weight_norm) || (t.reference_norm > 0 && !std::isfinite(t.update_ratio)) ||
         (per_step > kMaxUpdateRatioPerStep && reference_rms >= kMinJudgedRms &&
          t.weight_norm >= t.reference_norm)) {
-      raise(t.name + "|explodes",
-            t.name + " explodes" + span + ": update ratio " + format_number(t.update_ratio) + " (" +
-                format_number(per_step) + " per step, sane below " +
-                format_number(kMaxUpdateRatioPerStep) + "), weight norm " +
-                format_number(t.weight_norm) + ", gradient norm " + format_number(t.grad_norm));
+      note(exploding, t.name + "|explodes",
+           {t.name, "update ratio " + format_number(t.update_ratio) + " (" +
+                        format_number(per_step) + " per step), weight norm " +
+                        format_number(t.weight_norm) + ", gradient norm " +
+                        format_number(t.grad_norm)});
     }
     if (!std::isfinite(t.grad_norm)) {
       raise(t.name + "|grad", t.name + " has a non-finite gradient norm (" +
@@ -169,6 +178,23 @@ std::vector<std::string> MonitorAlarms::check(
                                   std::to_string(m.step));
     }
   }
+  constexpr size_t kOneLineEach = 4;
+  auto report = [&](const std::vector<Found>& found, const std::string& one,
+                    const std::string& many, const std::string& tail) {
+    if (found.size() <= kOneLineEach) {
+      for (const Found& f : found)
+        warnings.push_back(f.name + one + span + " (" + f.numbers + ")" + tail);
+      return;
+    }
+    std::string line = std::to_string(found.size()) + " tensors" + many + span + ":";
+    for (size_t i = 0; i < found.size(); ++i) {
+      line += (i ? "; " : " ") + found[i].name + " (" + found[i].numbers + ")";
+    }
+    warnings.push_back(line + tail);
+  };
+  report(still, " did not change", " did not change", ": update ratio 0, no learning");
+  report(exploding, " explodes", " explode",
+         ": sane is below " + format_number(kMaxUpdateRatioPerStep) + " per step");
   if (validations.size() >= 2) {
     const auto& a = validations[validations.size() - 2];
     const auto& b = validations.back();

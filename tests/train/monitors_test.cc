@@ -186,9 +186,8 @@ TEST(MonitorAlarms, ZeroAndExplodingRatiosOncePerOccurrence) {
   auto w =
       alarms.check(snapshot(10, {tensor("a.w", 0), tensor("b.w", 1e-2), tensor("c.w", 5)}), {});
   ASSERT_EQ(w.size(), 2u) << w[0];
-  EXPECT_TRUE(mentions(w, "a.w did not change in the 10 steps to step 10 (update ratio 0"));
-  EXPECT_TRUE(mentions(w, "c.w explodes"));
-  EXPECT_TRUE(mentions(w, "update ratio 5 (0.5 per step"));
+  EXPECT_TRUE(mentions(w, "a.w did not change in the 10 steps to step 10 (gradient norm 1)"));
+  EXPECT_TRUE(mentions(w, "c.w explodes in the 10 steps to step 10 (update ratio 5 (0.5 per step"));
   // Still the same: no new warning. Then a.w recovers and stops again: warned again.
   EXPECT_TRUE(alarms.check(snapshot(20, {tensor("a.w", 0), tensor("c.w", 5)}), {}).empty());
   EXPECT_TRUE(alarms.check(snapshot(30, {tensor("a.w", 1e-3), tensor("c.w", 5)}), {}).empty());
@@ -197,14 +196,29 @@ TEST(MonitorAlarms, ZeroAndExplodingRatiosOncePerOccurrence) {
   EXPECT_TRUE(mentions(w, "a.w did not change"));
 }
 
+TEST(MonitorAlarms, ManyTensorsAtOnceShareOneLine) {
+  MonitorAlarms alarms;
+  std::vector<TensorMonitor> all;
+  for (int i = 0; i < 6; ++i) all.push_back(tensor("t" + std::to_string(i), 0, 0.9, 0.5 + i));
+  const auto w = alarms.check(snapshot(10, all), {});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_TRUE(mentions(w,
+                       "6 tensors did not change in the 10 steps to step 10: t0 (gradient "
+                       "norm 0.5); t1 (gradient norm 1.5)"))
+      << w[0];
+  EXPECT_TRUE(mentions(w, "t5 (gradient norm 5.5): update ratio 0, no learning"));
+}
+
 TEST(MonitorAlarms, NonFiniteNumbersAndTensorsWithoutScale) {
   MonitorAlarms alarms;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto w = alarms.check(
       snapshot(10, {tensor("nan.w", nan), tensor("inf.g", 1e-3, 0.1, INFINITY),
-                    tensor("zero_init.bias", 10, 1e-3), tensor("crosses_zero.bias", 10, 2.0)}),
+                    tensor("zero_init.bias", 10, 1e-3), tensor("crosses_zero.bias", 10, 2.0),
+                    tensor("was_zero.bias", nan, 0.0)}),
       {});
   EXPECT_EQ(w.size(), 2u);
+  EXPECT_FALSE(mentions(w, "was_zero.bias"));      // zero at the previous validation: no ratio
   EXPECT_FALSE(mentions(w, "crosses_zero.bias"));  // it shrank: a large ratio, no explosion
   EXPECT_TRUE(mentions(w, "nan.w explodes"));
   EXPECT_TRUE(mentions(w, "inf.g has a non-finite gradient norm"));
