@@ -135,15 +135,15 @@ void update_ratio_section(std::string& out, const TrainingReportData& d) {
   out += "</div>\n";
 }
 
-void histogram_section(std::string& out, std::string_view heading,
+void histogram_section(std::string& out, std::string_view heading, std::string_view items,
                        const std::vector<NamedHistogram>& histograms) {
   out += str_cat("<h2>", svg::escape_xml(heading), "</h2>\n");
   if (histograms.empty()) {
     empty_note(out, "None recorded yet.");
     return;
   }
-  out += str_cat("<details open><summary>", histograms.size(),
-                 " tensors</summary>\n<div class=\"charts\">\n");
+  out += str_cat("<details open><summary>", histograms.size(), " ", items,
+                 "</summary>\n<div class=\"charts\">\n");
   for (const NamedHistogram& h : histograms) {
     svg::Histogram c;
     c.title = h.name;
@@ -179,9 +179,9 @@ std::string render_training_report(const TrainingReportData& d) {
   curves_section(out, d);
   per_kind_section(out, d);
   mix_section(out, d);
-  histogram_section(out, "Weights per layer", d.weight_histograms);
+  histogram_section(out, "Weights per layer", "tensors", d.weight_histograms);
   update_ratio_section(out, d);
-  histogram_section(out, "Activations per layer (latest validation batch, eval mode)",
+  histogram_section(out, "Activations per layer (latest validation batch, eval mode)", "layers",
                     d.activation_histograms);
   out += "</body>\n</html>\n";
   return out;
