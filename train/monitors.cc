@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -54,6 +55,47 @@ std::vector<eval::NamedHistogram> weight_histograms(detector::Detector& detector
     histograms.push_back(make_histogram(name, values, bins));
   }
   return histograms;
+}
+
+std::string monitor_summary(const MonitorSnapshot& m) {
+  std::string line = "step " + std::to_string(m.step);
+  std::vector<double> per_step;
+  const TensorMonitor* fastest = nullptr;
+  const TensorMonitor* steepest = nullptr;
+  for (const TensorMonitor& t : m.tensors) {
+    if (!std::isnan(t.grad_norm) && (steepest == nullptr || t.grad_norm > steepest->grad_norm)) {
+      steepest = &t;
+    }
+    if (m.steps_since == 0 || std::isnan(t.update_ratio)) continue;
+    per_step.push_back(t.update_ratio / double(m.steps_since));
+    if (fastest == nullptr || t.update_ratio > fastest->update_ratio) fastest = &t;
+  }
+  char buf[256];
+  if (fastest != nullptr) {
+    std::nth_element(per_step.begin(), per_step.begin() + per_step.size() / 2, per_step.end());
+    std::snprintf(buf, sizeof buf, " | update/step median %.2g max %.2g (%s)",
+                  per_step[per_step.size() / 2], fastest->update_ratio / double(m.steps_since),
+                  fastest->name.c_str());
+    line += buf;
+  }
+  if (steepest != nullptr) {
+    std::snprintf(buf, sizeof buf, " | grad norm max %.3g (%s)", steepest->grad_norm,
+                  steepest->name.c_str());
+    line += buf;
+  }
+  if (!m.activations.empty()) {
+    double lo = m.activations[0].std, hi = lo;
+    const detector::ActivationStats* deadest = &m.activations[0];
+    for (const auto& a : m.activations) {
+      lo = std::min(lo, a.std);
+      hi = std::max(hi, a.std);
+      if (a.dead_fraction > deadest->dead_fraction) deadest = &a;
+    }
+    std::snprintf(buf, sizeof buf, " | activations std %.2g..%.2g, dead max %.0f%% (%s)", lo, hi,
+                  100 * deadest->dead_fraction, deadest->layer.c_str());
+    line += buf;
+  }
+  return line;
 }
 
 struct ParameterMonitor::State {

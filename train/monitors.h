@@ -42,6 +42,10 @@ struct MonitorSnapshot {
 // "std","dead_fraction"}..]}. Non-finite numbers are written as null.
 json::Value monitor_record(const MonitorSnapshot& m);
 
+// One grep-able log line: "step N | update/step median X max Y (tensor) | grad norm max Z
+// (tensor) | activations std A..B, dead max D% (layer)".
+std::string monitor_summary(const MonitorSnapshot& m);
+
 // What the monitors keep between validations: a copy of the weights at the previous validation
 // and the gradient norms of the latest step.
 // Per weight matrix of `detector` (biases and norms say little), a histogram of its values in

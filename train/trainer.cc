@@ -752,6 +752,7 @@ void Trainer::record_monitors() {
   const std::vector<data::Batch> batches = pack_batches(graphs, kMaxNodesPerBatch);
   if (!batches.empty()) m.activations = detector::activation_stats(*detector_, batches.front());
   append_metrics(monitor_record(m));
+  log_info("monitor", monitor_summary(m));
   for (const std::string& warning : alarms_.check(m, history_.validations)) {
     log_warn("monitor", warning);
   }

@@ -258,6 +258,18 @@ TEST(MonitorRecord, OneJsonObjectWithNullForNonFinite) {
   EXPECT_EQ(json::dump(r).find('\n'), std::string::npos);
 }
 
+TEST(MonitorSummary, OneLineWithTheExtremes) {
+  MonitorSnapshot m = snapshot(30, {tensor("a.w", 1e-2, 0.9, 0.5), tensor("b.w", 5e-2, 0.9, 2),
+                                    tensor("c.w", 2e-2, 0.9, 1)});
+  const float live[] = {0, 1, 2, 3};
+  const float dead[] = {0, 1, 0, 2};  // unit 0 always zero
+  m.activations = {detector::summarize_activations("x", live, 2, 2),
+                   detector::summarize_activations("y", dead, 2, 2)};
+  EXPECT_EQ(monitor_summary(m),
+            "step 30 | update/step median 0.002 max 0.005 (b.w) | grad norm max 2 (b.w) | "
+            "activations std 0.83..1.1, dead max 50% (y)");
+}
+
 ReportHistory history_with_monitors() {
   ReportHistory h;
   for (uint64_t s = 1; s <= 20; ++s) h.add_step(s, s % 2 ? 2.0 : 1.0, 0.5, 0.1);
