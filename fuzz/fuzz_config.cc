@@ -16,10 +16,9 @@
 #include "train/train_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path =
-      (std::filesystem::temp_directory_path() /
-       ("bugseek-fuzz-config-" + std::to_string(getpid()) + ".ini"))
-          .string();
+  static const std::string path = (std::filesystem::temp_directory_path() /
+                                   ("bugseek-fuzz-config-" + std::to_string(getpid()) + ".ini"))
+                                      .string();
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -34,7 +34,8 @@ void check_graph(const CodeGraph& graph) {
     if (e.src >= n || e.dst >= n) fail("edge endpoint out of range");
   }
   for (const Node& node : graph.nodes) {
-    if (node.parent != kNoNode && static_cast<size_t>(node.parent) >= n) fail("parent out of range");
+    if (node.parent != kNoNode && static_cast<size_t>(node.parent) >= n)
+      fail("parent out of range");
   }
 }
 
@@ -60,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (python == nullptr) fail("python grammar missing");
   ParseOptions options;
   options.timeout_micros = 5'000'000;
-  ParsedFile file =
-      parse_source(std::string(reinterpret_cast<const char*>(data), size), *python, "fuzz.py", options);
+  ParsedFile file = parse_source(std::string(reinterpret_cast<const char*>(data), size), *python,
+                                 "fuzz.py", options);
   if (!file.ok()) return 0;
   const std::vector<Unit> units = extract_units(file);
   struct Candidate {

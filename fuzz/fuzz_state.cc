@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const bugseek::SectionFile file = bugseek::parse_sections(bytes, "fuzz");
     // What was parsed must survive a write and a read unchanged.
-    const bugseek::SectionFile again = bugseek::parse_sections(bugseek::serialize_sections(file), "again");
+    const bugseek::SectionFile again =
+        bugseek::parse_sections(bugseek::serialize_sections(file), "again");
     if (again.format != file.format || again.version != file.version ||
         again.sections != file.sections) {
       __builtin_trap();

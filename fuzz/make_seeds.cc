@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   manifest.languages.push_back({"python", "0.23.6"});
   manifest.files = {3, 1, 1};
   manifest.functions = {2, 1, 1};
-  manifest.shards.push_back({data::Split::kTrain, "train-00000.shard", 2, shard.size(), 0x1234abcd});
+  manifest.shards.push_back(
+      {data::Split::kTrain, "train-00000.shard", 2, shard.size(), 0x1234abcd});
   manifest.vocab_file = "vocab.model";
   manifest.vocab_bytes = 100;
   manifest.vocab_crc32 = 0xdeadbeef;

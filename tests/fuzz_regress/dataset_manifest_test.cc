@@ -33,11 +33,10 @@ TEST(FuzzRegressManifest, NonHexCrcIsAnErrorNamingTheLine) {
 // that do not fit 32 bits or have a sign or a prefix.
 TEST(FuzzRegressManifest, EveryCrcFieldIsChecked) {
   for (const std::string row :
-       {"shard train train-0.shard functions 1 bytes 2 crc32 zz",
-        "vocab v bytes 3 crc32 1ffffffff", "vocab v bytes 3 crc32 -1", "vocab v bytes 3 crc32 0x1f",
+       {"shard train train-0.shard functions 1 bytes 2 crc32 zz", "vocab v bytes 3 crc32 1ffffffff",
+        "vocab v bytes 3 crc32 -1", "vocab v bytes 3 crc32 0x1f",
         "exclude crc32 g bytes 1 functions 1 real.jsonl"}) {
-    EXPECT_NE(error_of("bugseek-dataset 1\n" + row + "\n").find("crc32"), std::string::npos)
-        << row;
+    EXPECT_NE(error_of("bugseek-dataset 1\n" + row + "\n").find("crc32"), std::string::npos) << row;
   }
 }
 
