@@ -181,7 +181,10 @@ int run_scan(int argc, char** argv) {
   const scan::ScanResult result = scan::scan_paths(roots, model, so);
 
   for (const scan::FileProblem& p : result.problems) {
-    std::cerr << p.path << ": warning: not scanned: " << p.problem << "\n";
+    std::cerr << scan::printable_path(p.path) << ": warning: not scanned: " << p.problem << "\n";
+  }
+  for (const scan::FileProblem& p : result.skipped) {
+    std::cerr << scan::printable_path(p.path) << ": note: skipped: " << p.problem << "\n";
   }
   if (cmd.format == "text") {
     std::cout << eval::format_text(result.findings) << std::flush;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <map>
@@ -16,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/utf8.h"
 #include "common/progress.h"
 #include "data/batch.h"
 #include "data/featurize.h"
@@ -58,9 +60,16 @@ struct PendingUnit {
   std::string cache_key;
 };
 
+// Reasons worth naming the path for; hidden, VCS and other-language paths are routine.
+bool reported_skip(data::SkipReason reason) {
+  return reason != data::SkipReason::kHidden && reason != data::SkipReason::kVcs &&
+         reason != data::SkipReason::kNoLanguage;
+}
+
 struct WorkerOutput {
   std::vector<eval::Finding> findings;  // every candidate, no threshold applied yet
   std::vector<FileProblem> problems;
+  std::vector<FileProblem> skipped;
   ScanStats stats;
 };
 
@@ -147,6 +156,9 @@ class Worker {
     data::ReadResult read = data::read_source_text(file.path, options_.max_file_bytes);
     if (!read.ok) {
       out_.stats.skipped[static_cast<int>(read.reason)] += 1;
+      if (reported_skip(read.reason)) {
+        out_.skipped.push_back({file.path.string(), std::string(data::skip_reason_name(read.reason))});
+      }
       return;
     }
     pending->text = std::make_shared<const std::string>(std::move(read.text));
@@ -437,6 +449,11 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
   data::CorpusListing listing = data::list_source_files(roots, corpus_options);
   ScanResult result;
   result.stats.skipped = listing.counts;
+  for (const data::SkippedPath& p : listing.skipped) {
+    if (reported_skip(p.reason)) {
+      result.skipped.push_back({p.path.string(), std::string(data::skip_reason_name(p.reason))});
+    }
+  }
   std::vector<data::SourceFile> files;
   for (data::SourceFile& f : listing.files) {
     if (f.language != language) {
@@ -506,6 +523,7 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
       (f.suppressed ? suppressed : reported).push_back(std::move(f));
     }
     for (auto& p : o.problems) result.problems.push_back(std::move(p));
+    for (auto& p : o.skipped) result.skipped.push_back(std::move(p));
   }
   result.stats.cache_unit_hits = cache.counters().unit_hits;
   result.stats.cache_write_failures = cache.counters().write_failures;
@@ -521,6 +539,8 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
   }
   eval::sort_findings(result.findings);
   std::sort(result.problems.begin(), result.problems.end(),
+            [](const FileProblem& a, const FileProblem& b) { return a.path < b.path; });
+  std::sort(result.skipped.begin(), result.skipped.end(),
             [](const FileProblem& a, const FileProblem& b) { return a.path < b.path; });
   if (options.top > 0 && result.findings.size() > static_cast<size_t>(options.top)) {
     result.findings.resize(static_cast<size_t>(options.top));
@@ -587,6 +607,21 @@ std::string resolve_model(const std::string& given, const std::string& command) 
       "no --model given, no runs/*/model-best.bugseek and no shipped models/python.bugseek.\n"
       "  Train one with `bugseek train --out runs/NAME` (see `bugseek train --help`),\n"
       "  or pass a model file with --model FILE.");
+}
+
+std::string printable_path(std::string_view path) {
+  const bool utf8 = is_valid_utf8(path);
+  std::string out;
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f || (!utf8 && c >= 0x80)) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace bugseek::scan

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/json.h"
@@ -76,8 +77,16 @@ struct FileProblem {
 struct ScanResult {
   std::vector<eval::Finding> findings;  // sorted (eval::sort_findings), cut to ScanOptions::top
   std::vector<FileProblem> problems;    // unparseable files, sorted by path
+  // Paths passed over while walking or reading (too large, binary, invalid UTF-8, unreadable,
+  // a FIFO, a symlink loop, ...), each once with its reason, sorted by path. Hidden and VCS
+  // paths and files of other languages are only counted (ScanStats::skipped).
+  std::vector<FileProblem> skipped;
   ScanStats stats;
 };
+
+// `path` for a terminal line or a JSON string: control characters (a newline in a file name)
+// and bytes that are not valid UTF-8 are written as \xNN, so one path is one line.
+std::string printable_path(std::string_view path);
 
 // Scans `roots` (files or folders) with `model`. A root that does not exist throws Error, so do a
 // bad --diff revision (UsageError) and an unreadable baseline; broken files are counted in the

@@ -89,9 +89,16 @@ json::Value summary_to_json(const ScanResult& result) {
   json::Value problems = json::Value::array();
   for (const FileProblem& p : result.problems) {
     json::Value v = json::Value::object();
-    v.set("path", p.path);
+    v.set("path", printable_path(p.path));
     v.set("problem", p.problem);
     problems.push_back(std::move(v));
+  }
+  json::Value skipped_files = json::Value::array();
+  for (const FileProblem& p : result.skipped) {
+    json::Value v = json::Value::object();
+    v.set("path", printable_path(p.path));
+    v.set("reason", p.problem);
+    skipped_files.push_back(std::move(v));
   }
   json::Value v = json::Value::object();
   v.set("files_listed", s.files_listed);
@@ -118,6 +125,7 @@ json::Value summary_to_json(const ScanResult& result) {
   v.set("cache_unit_hits", s.cache_unit_hits);
   v.set("seconds", s.seconds);
   v.set("problems", std::move(problems));
+  v.set("skipped_files", std::move(skipped_files));
   return v;
 }
 

@@ -1,9 +1,14 @@
 // `bugseek scan` end to end with a tiny untrained model: the three output formats, exit codes
 // (0, 3 with --fail-on-findings, 2 for usage errors and a missing default model, 1 for a bad
-// model file), and broken or binary files counted rather than fatal.
+// model file), broken or binary files counted rather than fatal, and a hostile tree.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 
 #include "common/json.h"
 #include "tests/scan/cli_run.h"
@@ -123,6 +128,59 @@ TEST_F(ScanCli, BadModelFileExitsOne) {
                              dir_.path());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("bugseek: error:"), std::string::npos) << r.err;
+}
+
+// A hostile tree: symlink loops, a FIFO, an unreadable file, a 50 MB one-line file, 10,000
+// nested brackets, names with a newline and with invalid UTF-8, and code that would leave a mark
+// if it were ever run or imported. Scan finishes, exits 0, names each skipped path once with its
+// reason, and runs nothing.
+TEST_F(ScanCli, HostileTreeIsReportedNotFatal) {
+  namespace fs = std::filesystem;
+  const fs::path root = dir_.path() / "hostile";
+  const fs::path marker = dir_.path() / "executed.txt";
+  dir_.write("hostile/ok.py", "import os\nopen(" + json::dump(json::Value(marker.string())) +
+                                  ", 'w').write('ran')\n\n\ndef f(a, b):\n    return a < b\n");
+  fs::create_directories(root / "sub");
+  fs::create_directory_symlink("..", root / "sub" / "loop");
+  fs::create_symlink("loop_b.py", root / "loop_a.py");
+  fs::create_symlink("loop_a.py", root / "loop_b.py");
+  ASSERT_EQ(::mkfifo((root / "fifo.py").c_str(), 0644), 0);
+  dir_.write("hostile/locked.py", "def g(x):\n    return x\n");
+  fs::permissions(root / "locked.py", fs::perms::none);
+  dir_.write("hostile/huge.py", "x = [" + std::string(50u << 20, '1') + "]\n");
+  dir_.write("hostile/nested.py", "x = " + std::string(10000, '[') + std::string(10000, ']') + "\n");
+  dir_.write("hostile/new\nline.py", std::string("x = 1\0\0\n", 8));  // binary, skipped
+  dir_.write("hostile/bad\xff" "name.py", "def k(a):\n    return '\xe9'\n");  // invalid UTF-8
+  dir_.write("hostile/latin1.py", "def z(a):\n    return '\xe9'\n");
+
+  const auto r = run_bugseek("scan " + root.string() + " --model " + model_ +
+                                 " --no-cache --format json --threshold 0",
+                             dir_.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(fs::exists(marker)) << "scanned code was executed";
+  const json::Value summary = json::parse(r.out).at("summary");
+  std::map<std::string, std::string> skipped;
+  for (size_t i = 0; i < summary.at("skipped_files").size(); ++i) {
+    const json::Value& s = summary.at("skipped_files")[i];
+    const std::string name = fs::path(s.at("path").as_string()).filename().string();
+    EXPECT_TRUE(skipped.emplace(name, s.at("reason").as_string()).second) << "twice: " << name;
+  }
+  EXPECT_EQ(skipped["huge.py"], "too-large");
+  EXPECT_EQ(skipped["fifo.py"], "unreadable");
+  EXPECT_EQ(skipped["latin1.py"], "invalid-utf8");
+  EXPECT_EQ(skipped["loop"], "symlink-loop");
+  EXPECT_EQ(skipped["loop_a.py"], "unreadable");
+  if (::geteuid() != 0) {  // root reads anything
+    EXPECT_EQ(skipped["locked.py"], "unreadable");
+  }
+  ASSERT_EQ(summary.at("problems").size(), 1u) << r.out;
+  EXPECT_NE(summary.at("problems")[0].at("path").as_string().find("nested.py"), std::string::npos);
+  // Odd names are printed one path per line, as valid UTF-8.
+  EXPECT_EQ(skipped["new\\x0aline.py"], "binary");
+  EXPECT_EQ(skipped["bad\\xffname.py"], "invalid-utf8");
+  EXPECT_NE(r.err.find("new\\x0aline.py: note: skipped: binary\n"), std::string::npos) << r.err;
+  EXPECT_EQ(summary.at("files_scanned").as_int(), ::geteuid() == 0 ? 2 : 1);  // ok.py, locked.py
+  fs::permissions(root / "locked.py", fs::perms::owner_all);
 }
 
 }  // namespace
