@@ -5,31 +5,15 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/git_handles.h"
 
 namespace bugseek::mine {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Freer {
-  void operator()(T* p) const { Free(p); }
-};
-using CommitPtr = std::unique_ptr<git_commit, Freer<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Freer<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Freer<git_diff, git_diff_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Freer<git_blob, git_blob_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Freer<git_object, git_object_free>>;
-using WalkPtr = std::unique_ptr<git_revwalk, Freer<git_revwalk, git_revwalk_free>>;
-using RemotePtr = std::unique_ptr<git_remote, Freer<git_remote, git_remote_free>>;
-using PatchPtr = std::unique_ptr<git_patch, Freer<git_patch, git_patch_free>>;
-
-// libgit2's message for the last failed call on this thread.
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e != nullptr && e->message != nullptr ? e->message : "unknown libgit2 error";
-}
+using namespace git;  // NOLINT(google-build-using-namespace): the handles and last_error()
 
 void check(int rc, const std::string& path, const std::string& what) {
-  if (rc < 0) throw_error("mine", path, what + ": " + last_git_error());
+  if (rc < 0) throw_error("mine", path, what + ": " + last_error());
 }
 
 std::string oid_string(const git_oid* oid) {
@@ -111,7 +95,7 @@ GitRepo::GitRepo(const std::string& path) : path_(path) {
                 "repository is expected)");
   }
   if (rc < 0) {
-    const std::string message = last_git_error();
+    const std::string message = last_error();
     git_libgit2_shutdown();
     throw_error("mine", path, "cannot open the repository: " + message);
   }
@@ -121,7 +105,7 @@ GitRepo::GitRepo(const std::string& path) : path_(path) {
     const std::string message =
         shallow == 1 ? "a shallow clone: its history is cut off (run `git fetch --unshallow`)"
         : empty == 1 ? "an empty repository: no commits"
-                     : "cannot read the repository: " + last_git_error();
+                     : "cannot read the repository: " + last_error();
     git_repository_free(repo_);
     git_libgit2_shutdown();
     throw_error("mine", path, message);

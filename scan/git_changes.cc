@@ -7,25 +7,14 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/git_handles.h"
 
 namespace bugseek::scan {
 namespace {
 
 namespace fs = std::filesystem;
 
-template <typename T, void (*Free)(T*)>
-struct Freer {
-  void operator()(T* p) const { Free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, Freer<git_repository, git_repository_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Freer<git_object, git_object_free>>;
-using TreePtr = std::unique_ptr<git_tree, Freer<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Freer<git_diff, git_diff_free>>;
-
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e != nullptr && e->message != nullptr ? e->message : "unknown libgit2 error";
-}
+using namespace git;  // NOLINT(google-build-using-namespace): the handles and last_error()
 
 struct DiffState {
   ChangedLines* out;
@@ -86,7 +75,7 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
   const std::string where = inside.string();
   git_repository* raw_repo = nullptr;
   if (git_repository_open_ext(&raw_repo, where.c_str(), 0, nullptr) < 0) {
-    throw UsageError("--diff: " + where + " is not inside a git repository (" + last_git_error() +
+    throw UsageError("--diff: " + where + " is not inside a git repository (" + last_error() +
                      ")");
   }
   RepoPtr repo(raw_repo);
@@ -95,13 +84,13 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
 
   git_object* raw_object = nullptr;
   if (git_revparse_single(&raw_object, repo.get(), rev.c_str()) < 0) {
-    throw UsageError("--diff: no revision '" + rev + "' in " + workdir + " (" + last_git_error() +
+    throw UsageError("--diff: no revision '" + rev + "' in " + workdir + " (" + last_error() +
                      ")");
   }
   ObjectPtr object(raw_object);
   git_object* raw_tree = nullptr;
   if (git_object_peel(&raw_tree, object.get(), GIT_OBJECT_TREE) < 0) {
-    throw UsageError("--diff: '" + rev + "' names no commit or tree (" + last_git_error() + ")");
+    throw UsageError("--diff: '" + rev + "' names no commit or tree (" + last_error() + ")");
   }
   TreePtr tree(reinterpret_cast<git_tree*>(raw_tree));
 
@@ -114,7 +103,7 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
   options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
   git_diff* raw_diff = nullptr;
   if (git_diff_tree_to_workdir_with_index(&raw_diff, repo.get(), tree.get(), &options) < 0) {
-    throw_error("changed_since", workdir, "diff against " + rev + ": " + last_git_error());
+    throw_error("changed_since", workdir, "diff against " + rev + ": " + last_error());
   }
   DiffPtr diff(raw_diff);
 
@@ -122,7 +111,7 @@ ChangedLines changed_since(const fs::path& inside, const std::string& rev) {
   DiffState state{&out, canonical_key(workdir)};
   if (state.workdir.empty() || state.workdir.back() != '/') state.workdir += '/';
   if (git_diff_foreach(diff.get(), on_file, nullptr, on_hunk, nullptr, &state) < 0) {
-    throw_error("changed_since", workdir, "reading the diff: " + last_git_error());
+    throw_error("changed_since", workdir, "reading the diff: " + last_error());
   }
   return out;
 }
