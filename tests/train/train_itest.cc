@@ -197,6 +197,23 @@ TEST_F(TrainEndToEnd, InterruptSavesAndExits130) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
 }
 
+// SIGTERM (what `kill`, systemd and job schedulers send) is handled like Ctrl-C: the state is
+// saved and the exit status is 128 + 15; the run resumes from where it stopped.
+TEST_F(TrainEndToEnd, SigtermSavesAndExits143) {
+  const fs::path run = root_ / "run_term";
+  pid_t pid = start_until_checkpoint(common_flags(run) + " --max-steps 100000 --valid-every 2", run);
+  ASSERT_TRUE(fs::exists(run / "state.bugseek"));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  auto resumed =
+      run_bugseek("train --resume --out " + run.string() + " --max-steps 0 --max-time 3", root_);
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed at step"), std::string::npos) << resumed.err;
+}
+
 TEST_F(TrainEndToEnd, RandomSelectorBaselineRunsTheSameLoop) {
   const fs::path run = root_ / "run_random";
   auto r = run_bugseek(common_flags(run) + " --selector random --max-steps 2 --valid-every 2", root_);
