@@ -45,22 +45,6 @@ UnitStatus status_from_code(const std::string& s) {
   throw Error("cache: unknown unit status '" + s + "'");
 }
 
-json::Value finding_json(const eval::Finding& f) {
-  json::Value v = json::Value::object();
-  v.set("line", f.line);
-  v.set("column", f.column);
-  v.set("end_line", f.end_line);
-  v.set("end_column", f.end_column);
-  v.set("kind", f.kind);
-  v.set("title", f.kind_title);
-  v.set("original", f.original);
-  v.set("replacement", f.replacement);
-  v.set("probability", f.probability);
-  v.set("source_line", f.source_line);
-  v.set("function", f.function);
-  return v;
-}
-
 eval::Finding finding_from_json(const json::Value& v) {
   eval::Finding f;
   f.line = static_cast<int>(v.at("line").as_int());
@@ -91,7 +75,7 @@ std::string record_to_json(const FileRecord& r) {
     j.set("start", u.start_line);
     j.set("end", u.end_line);
     j.set("status", status_code(u.status));
-    if (u.has_finding) j.set("finding", finding_json(u.finding));
+    if (u.has_finding) j.set("finding", eval::finding_to_json(u.finding));  // the fields below read back
     units.push_back(std::move(j));
   }
   v.set("units", std::move(units));

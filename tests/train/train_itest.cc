@@ -186,28 +186,27 @@ TEST_F(TrainEndToEnd, KillNineThenResumeKeepsWorking) {
   EXPECT_NE(resumed.err.find("resumed at step"), std::string::npos) << resumed.err;
 }
 
-TEST_F(TrainEndToEnd, InterruptSavesAndExits130) {
-  const fs::path run = root_ / "run_int";
-  pid_t pid = start_until_checkpoint(common_flags(run) + " --max-steps 100000 --valid-every 2", run);
-  ASSERT_TRUE(fs::exists(run / "state.bugseek"));
-  kill(pid, SIGINT);
+// Starts `train` with `flags`, sends `signal` once it has a checkpoint in `run`, and returns its
+// exit status (-1 if it did not exit normally).
+int exit_status_after(const std::string& flags, const fs::path& run, int signal) {
+  pid_t pid = start_until_checkpoint(flags + " --max-steps 100000 --valid-every 2", run);
+  EXPECT_TRUE(fs::exists(run / "state.bugseek"));
+  kill(pid, signal);
   int status = 0;
   waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(TrainEndToEnd, InterruptSavesAndExits130) {
+  const fs::path run = root_ / "run_int";
+  EXPECT_EQ(exit_status_after(common_flags(run), run, SIGINT), 130);
 }
 
 // SIGTERM (what `kill`, systemd and job schedulers send) is handled like Ctrl-C: the state is
 // saved and the exit status is 128 + 15; the run resumes from where it stopped.
 TEST_F(TrainEndToEnd, SigtermSavesAndExits143) {
   const fs::path run = root_ / "run_term";
-  pid_t pid = start_until_checkpoint(common_flags(run) + " --max-steps 100000 --valid-every 2", run);
-  ASSERT_TRUE(fs::exists(run / "state.bugseek"));
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_EQ(exit_status_after(common_flags(run), run, SIGTERM), 143);
   auto resumed =
       run_bugseek("train --resume --out " + run.string() + " --max-steps 0 --max-time 3", root_);
   EXPECT_EQ(resumed.status, 0) << resumed.err;
