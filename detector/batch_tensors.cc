@@ -138,24 +138,31 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
   t.subtokens = to_tensor(b.subtokens, device).view({n, data::kMaxSubtokens});
   t.node_types = to_tensor(b.node_types, device);
   t.node_graph = to_tensor(b.node_graph, device);
-  std::vector<int64_t> all_dst;
-  std::vector<float> degree(static_cast<size_t>(n), 0.0f);
+  // Relation 2k is edge kind k as stored, 2k + 1 the same edges reversed.
+  std::vector<int64_t> src, dst, rel;
   for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
-    const auto& src = b.edge_src[k];
-    const auto& dst = b.edge_dst[k];
-    t.rel_src[2 * k] = to_tensor(src, device);
-    t.rel_dst[2 * k] = to_tensor(dst, device);
-    t.rel_src[2 * k + 1] = t.rel_dst[2 * k];
-    t.rel_dst[2 * k + 1] = t.rel_src[2 * k];
-    all_dst.insert(all_dst.end(), dst.begin(), dst.end());
-    all_dst.insert(all_dst.end(), src.begin(), src.end());
-    for (int32_t v : dst) degree[static_cast<size_t>(v)] += 1;
-    for (int32_t v : src) degree[static_cast<size_t>(v)] += 1;
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& from = dir == 0 ? b.edge_src[k] : b.edge_dst[k];
+      const auto& to = dir == 0 ? b.edge_dst[k] : b.edge_src[k];
+      const int r = 2 * k + dir;
+      t.rel_offset[static_cast<size_t>(r)] = static_cast<int64_t>(src.size());
+      src.insert(src.end(), from.begin(), from.end());
+      dst.insert(dst.end(), to.begin(), to.end());
+      rel.insert(rel.end(), from.size(), r);
+    }
   }
-  t.all_dst = to_tensor(all_dst, device);
-  auto deg = at::empty({n, 1}, at::kFloat);
-  std::copy(degree.begin(), degree.end(), deg.data_ptr<float>());
-  t.in_degree = deg.to(device);
+  t.rel_offset[kNumRelations] = static_cast<int64_t>(src.size());
+  t.edge_rel = to_tensor(rel, device);
+  auto on_device = [&](Csr csr) {
+    if (!device.is_cpu()) {
+      csr.segment = csr.segment.to(device);
+      csr.order = csr.order.to(device);
+      csr.ptr = csr.ptr.to(device);
+    }
+    return csr;
+  };
+  t.by_src = on_device(make_csr(src, n));
+  t.by_dst = on_device(make_csr(dst, n));
 
   // ---- transformer token grid
   if (transformer) {

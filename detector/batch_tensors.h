@@ -11,6 +11,7 @@
 
 #include "data/batch.h"
 #include "detector/detector.h"
+#include "detector/edge_ops.h"
 
 namespace bugseek::detector {
 
@@ -28,11 +29,12 @@ struct BatchTensors {
   at::Tensor node_types;  // [N]
   at::Tensor node_graph;  // [N]
 
-  // GNN: edges grouped by relation; empty relations have size-0 tensors.
-  std::array<at::Tensor, kNumRelations> rel_src;  // [E_r]
-  std::array<at::Tensor, kNumRelations> rel_dst;  // [E_r]
-  at::Tensor all_dst;     // [sum E_r] rel_dst concatenated in relation order
-  at::Tensor in_degree;   // [N, 1] float: messages each node receives (for mean)
+  // GNN: the E edges of all relations concatenated in relation order (relation r holds edges
+  // rel_offset[r] .. rel_offset[r + 1] - 1), grouped two ways for the message-passing kernels.
+  at::Tensor edge_rel;  // [E] relation of each edge
+  std::array<int64_t, kNumRelations + 1> rel_offset{};
+  Csr by_src;  // by source node: by_src.segment [E] is each edge's source, N segments
+  Csr by_dst;  // by destination node: by_dst.segment [E] is each edge's destination
 
   // Transformer (filled when the model is a transformer). L = min(longest sequence, max_len).
   // Each non-token node reads the slot of its first token (see batch_tensors.cc).

@@ -41,7 +41,7 @@ TORCH_MODULE(NodeEmbedding);
 class GnnLayerImpl : public torch::nn::Module {
  public:
   explicit GnnLayerImpl(const DetectorConfig& config);
-  // [sum E_r, hidden] messages in relation order (matching BatchTensors::all_dst).
+  // [E, hidden] messages of the edges of BatchTensors (all relations, in relation order).
   at::Tensor messages(const at::Tensor& h, const BatchTensors& batch);
   // [N, hidden] -> [N, hidden]; `hidden_out`, if given, receives the GELU output [N, hidden].
   at::Tensor forward(const at::Tensor& h, const BatchTensors& batch,

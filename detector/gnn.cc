@@ -2,9 +2,10 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "detector/encoders.h"
-#include "detector/segment_ops.h"
+#include "detector/edge_ops.h"
 
 namespace bugseek::detector {
 
@@ -43,23 +44,29 @@ GnnLayerImpl::GnnLayerImpl(const DetectorConfig& c) : aggregation(c.aggregation)
 }
 
 at::Tensor GnnLayerImpl::messages(const at::Tensor& h, const BatchTensors& batch) {
-  // unbind: one backward node for all relations instead of a full-size gradient per select.
-  const auto weights = rel_weight.unbind(0);
-  const auto biases = rel_bias.unbind(0);
-  std::vector<at::Tensor> parts;
-  parts.reserve(kNumRelations);
-  for (int r = 0; r < kNumRelations; ++r) {
-    const auto& src = batch.rel_src[r];
-    if (src.numel() == 0) continue;
-    parts.push_back(at::addmm(biases[r], h.index_select(0, src), weights[r]));  // [E_r, H]
-  }
-  if (parts.empty()) return at::zeros({0, h.size(1)}, h.options());
-  return at::cat(parts, 0);
+  // Gather, then one product per relation on its contiguous rows: transforming every node by all
+  // kNumRelations weights first costs kNumRelations * N / E times the FLOPs (about 4x on the
+  // standard library, and measured 3x slower per layer).
+  const std::vector<int64_t> offsets(batch.rel_offset.begin(), batch.rel_offset.end());
+  return segment_matmul(gather_rows(h, batch.by_src), rel_weight, rel_bias, offsets);  // [E, H]
 }
+
+namespace {
+
+SegmentReduce reduction(Aggregation aggregation) {
+  switch (aggregation) {
+    case Aggregation::kMax: return SegmentReduce::kMax;
+    case Aggregation::kMean: return SegmentReduce::kMean;
+    case Aggregation::kSum: return SegmentReduce::kSum;
+  }
+  TORCH_CHECK(false, "GnnLayer: unknown aggregation");
+}
+
+}  // namespace
 
 at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
                                  at::Tensor* hidden_out) {
-  auto agg = aggregate(messages(h, batch), batch.all_dst, h.size(0), aggregation, batch.in_degree);
+  auto agg = segment_reduce(messages(h, batch), batch.by_dst, reduction(aggregation));  // [N, H]
   auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
   if (hidden_out != nullptr) *hidden_out = delta;
   return norm->forward(h + dropout->forward(delta));

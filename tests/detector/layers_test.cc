@@ -209,11 +209,34 @@ TEST(BatchTensors, ShapesAndRelations) {
   EXPECT_EQ(t.subtokens.sizes(), at::IntArrayRef({b.num_nodes, data::kMaxSubtokens}));
   int64_t edges = 0;
   for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
-    EXPECT_TRUE(at::equal(t.rel_src[2 * k], t.rel_dst[2 * k + 1]));  // reverse relation
-    edges += 2 * static_cast<int64_t>(b.edge_src[k].size());
+    const int64_t count = static_cast<int64_t>(b.edge_src[k].size());
+    ASSERT_EQ(t.rel_offset[2 * k + 1] - t.rel_offset[2 * k], count);
+    ASSERT_EQ(t.rel_offset[2 * k + 2] - t.rel_offset[2 * k + 1], count);
+    for (int64_t e = 0; e < count; ++e) {
+      const int64_t fwd = t.rel_offset[2 * k] + e, rev = t.rel_offset[2 * k + 1] + e;
+      EXPECT_EQ(t.by_src.segment[fwd].item<int64_t>(), b.edge_src[k][e]);
+      EXPECT_EQ(t.by_dst.segment[fwd].item<int64_t>(), b.edge_dst[k][e]);
+      EXPECT_EQ(t.by_src.segment[rev].item<int64_t>(), b.edge_dst[k][e]);  // reverse relation
+      EXPECT_EQ(t.by_dst.segment[rev].item<int64_t>(), b.edge_src[k][e]);
+      EXPECT_EQ(t.edge_rel[fwd].item<int64_t>(), 2 * k);
+      EXPECT_EQ(t.edge_rel[rev].item<int64_t>(), 2 * k + 1);
+    }
+    edges += 2 * count;
   }
-  EXPECT_EQ(t.all_dst.size(0), edges);
-  EXPECT_EQ(t.in_degree.sum().item<float>(), static_cast<float>(edges));
+  EXPECT_EQ(t.rel_offset[kNumRelations], edges);
+  // Both groupings: every edge once, in ascending order within its node's segment.
+  for (const Csr* csr : {&t.by_src, &t.by_dst}) {
+    ASSERT_EQ(csr->num_segments(), b.num_nodes);
+    EXPECT_EQ(csr->ptr[b.num_nodes].item<int64_t>(), edges);
+    EXPECT_TRUE(at::equal(std::get<0>(csr->order.sort()), at::arange(edges, at::kLong)));
+    for (int64_t v = 0; v < b.num_nodes; ++v) {
+      auto rows = csr->order.slice(0, csr->ptr[v].item<int64_t>(), csr->ptr[v + 1].item<int64_t>());
+      EXPECT_TRUE((csr->segment.index_select(0, rows) == v).all().item<bool>()) << v;
+      if (rows.size(0) > 1) {
+        EXPECT_TRUE((rows.slice(0, 1) > rows.slice(0, 0, -1)).all().item<bool>()) << v;
+      }
+    }
+  }
   EXPECT_EQ(t.token_node.sizes(), t.token_mask.sizes());
   EXPECT_EQ(t.token_mask.sum().item<int64_t>(), static_cast<int64_t>(b.tokens.size()));
   EXPECT_EQ(t.node_slot.size(0), b.num_nodes);

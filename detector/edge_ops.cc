@@ -1,0 +1,326 @@
+// CPU loops over rows (at::parallel_for over output rows, so no two tasks write the same row and
+// no atomics are needed). Summation runs in row order within a segment, as index_add does, so
+// sums and means equal the index_add reference bit for bit. Tensors on another device fall back
+// to the ATen reference ops (index_select / index_add / scatter_reduce).
+#include "detector/edge_ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <ATen/Parallel.h>
+#include <torch/autograd.h>
+
+#include "detector/segment_ops.h"
+
+namespace bugseek::detector {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Rows per parallel task: about 32k elements, so a task is worth its scheduling.
+int64_t grain(int64_t cols) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(cols, 1)); }
+
+void check_rows(const at::Tensor& x, const char* what) {
+  TORCH_CHECK(x.dim() == 2, what, ": a 2-d tensor [rows, D] expected, got ", x.sizes());
+}
+
+// out[e] = x[index[e]], divided by its segment's size in `mean_ptr` when given (mean backward).
+at::Tensor gather_kernel(const at::Tensor& x_in, const at::Tensor& index, const at::Tensor& mean_ptr) {
+  const auto x = x_in.contiguous();
+  const int64_t rows = index.size(0), cols = x.size(1);
+  auto out = at::empty({rows, cols}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "gather_rows", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    scalar_t* o = out.data_ptr<scalar_t>();
+    const int64_t* idx = index.data_ptr<int64_t>();
+    const int64_t* ptr = mean_ptr.defined() ? mean_ptr.data_ptr<int64_t>() : nullptr;
+    at::parallel_for(0, rows, grain(cols), [&](int64_t begin, int64_t end) {
+      for (int64_t e = begin; e < end; ++e) {
+        const int64_t s = idx[e];
+        const scalar_t* row = in + s * cols;
+        scalar_t* dst = o + e * cols;
+        if (ptr == nullptr) {
+          std::memcpy(dst, row, sizeof(scalar_t) * static_cast<size_t>(cols));
+        } else {
+          const auto count = static_cast<scalar_t>(ptr[s + 1] - ptr[s]);
+          for (int64_t j = 0; j < cols; ++j) dst[j] = row[j] / count;
+        }
+      }
+    });
+  });
+  return out;
+}
+
+// out[s] = sum (or mean) of x[order[k]] for k in [ptr[s], ptr[s + 1]); 0 for empty segments.
+at::Tensor segment_sum_kernel(const at::Tensor& x_in, const at::Tensor& order,
+                              const at::Tensor& ptr_t, bool mean) {
+  const auto x = x_in.contiguous();
+  const int64_t segments = ptr_t.size(0) - 1, cols = x.size(1);
+  auto out = at::empty({segments, cols}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "segment_sum", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    scalar_t* o = out.data_ptr<scalar_t>();
+    const int64_t* ord = order.data_ptr<int64_t>();
+    const int64_t* ptr = ptr_t.data_ptr<int64_t>();
+    at::parallel_for(0, segments, grain(cols), [&](int64_t begin, int64_t end) {
+      for (int64_t s = begin; s < end; ++s) {
+        scalar_t* dst = o + s * cols;
+        std::fill(dst, dst + cols, scalar_t(0));
+        for (int64_t k = ptr[s]; k < ptr[s + 1]; ++k) {
+          const scalar_t* row = in + ord[k] * cols;
+          for (int64_t j = 0; j < cols; ++j) dst[j] += row[j];
+        }
+        if (mean && ptr[s + 1] > ptr[s]) {
+          const auto count = static_cast<scalar_t>(ptr[s + 1] - ptr[s]);
+          for (int64_t j = 0; j < cols; ++j) dst[j] /= count;
+        }
+      }
+    });
+  });
+  return out;
+}
+
+// out[s][j] = max over the segment's rows of x[row][j] (0 when empty); `argmax` (if defined,
+// [S, D] int64) gets the first row reaching it, -1 for empty segments. NaN wins, as in max().
+void segment_max_kernel(const at::Tensor& x, const at::Tensor& order, const at::Tensor& ptr_t,
+                        at::Tensor& out, at::Tensor* argmax) {
+  const int64_t segments = ptr_t.size(0) - 1, cols = x.size(1);
+  out = at::empty({segments, cols}, x.options());
+  if (argmax != nullptr) *argmax = at::empty({segments, cols}, order.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "segment_max", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    scalar_t* o = out.data_ptr<scalar_t>();
+    int64_t* arg = argmax != nullptr ? argmax->data_ptr<int64_t>() : nullptr;
+    const int64_t* ord = order.data_ptr<int64_t>();
+    const int64_t* ptr = ptr_t.data_ptr<int64_t>();
+    at::parallel_for(0, segments, grain(cols), [&](int64_t begin, int64_t end) {
+      for (int64_t s = begin; s < end; ++s) {
+        scalar_t* best = o + s * cols;
+        int64_t* where = arg != nullptr ? arg + s * cols : nullptr;
+        if (ptr[s] == ptr[s + 1]) {
+          std::fill(best, best + cols, scalar_t(0));
+          if (where != nullptr) std::fill(where, where + cols, int64_t{-1});
+          continue;
+        }
+        const int64_t first = ord[ptr[s]];
+        std::memcpy(best, in + first * cols, sizeof(scalar_t) * static_cast<size_t>(cols));
+        if (where != nullptr) std::fill(where, where + cols, first);
+        for (int64_t k = ptr[s] + 1; k < ptr[s + 1]; ++k) {
+          const int64_t r = ord[k];
+          const scalar_t* row = in + r * cols;
+          for (int64_t j = 0; j < cols; ++j) {
+            // Strictly greater (first row wins a tie); a NaN replaces anything but a NaN.
+            const bool take = row[j] > best[j] || (std::isnan(row[j]) && !std::isnan(best[j]));
+            if (take) {
+              best[j] = row[j];
+              if (where != nullptr) where[j] = r;
+            }
+          }
+        }
+      }
+    });
+  });
+}
+
+// grad_x [rows, D]: grad[s][j] at (argmax[s][j], j), 0 elsewhere. Each row belongs to one segment,
+// so tasks over segments never write the same element.
+at::Tensor max_backward_kernel(const at::Tensor& grad_in, const at::Tensor& argmax, int64_t rows) {
+  const auto grad = grad_in.contiguous();
+  const int64_t segments = grad.size(0), cols = grad.size(1);
+  auto out = at::zeros({rows, cols}, grad.options());
+  AT_DISPATCH_FLOATING_TYPES(grad.scalar_type(), "segment_max_backward", [&] {
+    const scalar_t* g = grad.data_ptr<scalar_t>();
+    const int64_t* arg = argmax.data_ptr<int64_t>();
+    scalar_t* o = out.data_ptr<scalar_t>();
+    at::parallel_for(0, segments, grain(cols), [&](int64_t begin, int64_t end) {
+      for (int64_t s = begin; s < end; ++s) {
+        for (int64_t j = 0; j < cols; ++j) {
+          const int64_t r = arg[s * cols + j];
+          if (r >= 0) o[r * cols + j] = g[s * cols + j];
+        }
+      }
+    });
+  });
+  return out;
+}
+
+// Each relation's product written in place into its rows of one output (no cat).
+at::Tensor segment_matmul_kernel(const at::Tensor& x, const at::Tensor& weight,
+                                 const at::Tensor& bias, const std::vector<int64_t>& offsets) {
+  auto out = at::empty({x.size(0), weight.size(2)}, x.options());
+  for (size_t r = 0; r + 1 < offsets.size(); ++r) {
+    const int64_t len = offsets[r + 1] - offsets[r];
+    if (len == 0) continue;
+    auto slice = out.narrow(0, offsets[r], len);
+    at::addmm_out(slice, bias[static_cast<int64_t>(r)], x.narrow(0, offsets[r], len),
+                  weight[static_cast<int64_t>(r)]);
+  }
+  return out;
+}
+
+struct GatherRowsFn : torch::autograd::Function<GatherRowsFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& index,
+                            const at::Tensor& order, const at::Tensor& ptr) {
+    ctx->save_for_backward({order, ptr});
+    return gather_kernel(x, index, at::Tensor());
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    return {segment_sum_kernel(grads[0], saved[0], saved[1], false), at::Tensor(), at::Tensor(),
+            at::Tensor()};
+  }
+};
+
+struct SegmentReduceFn : torch::autograd::Function<SegmentReduceFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& segment,
+                            const at::Tensor& order, const at::Tensor& ptr, int64_t reduce) {
+    const auto x = x_in.contiguous();
+    ctx->saved_data["reduce"] = reduce;
+    ctx->saved_data["rows"] = x.size(0);
+    if (static_cast<SegmentReduce>(reduce) == SegmentReduce::kMax) {
+      at::Tensor out, argmax;
+      segment_max_kernel(x, order, ptr, out, &argmax);
+      ctx->save_for_backward({argmax});
+      return out;
+    }
+    ctx->save_for_backward({segment, ptr});
+    return segment_sum_kernel(x, order, ptr, static_cast<SegmentReduce>(reduce) == SegmentReduce::kMean);
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    const auto reduce = static_cast<SegmentReduce>(ctx->saved_data["reduce"].toInt());
+    const auto saved = ctx->get_saved_variables();
+    at::Tensor grad;
+    if (reduce == SegmentReduce::kMax) {
+      grad = max_backward_kernel(grads[0], saved[0], ctx->saved_data["rows"].toInt());
+    } else {
+      grad = gather_kernel(grads[0], saved[0],
+                           reduce == SegmentReduce::kMean ? saved[1] : at::Tensor());
+    }
+    return {grad, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+struct SegmentMatmulFn : torch::autograd::Function<SegmentMatmulFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& weight,
+                            const at::Tensor& bias, const std::vector<int64_t>& offsets) {
+    const auto x = x_in.contiguous();
+    ctx->save_for_backward({x, weight});
+    ctx->saved_data["offsets"] = offsets;
+    return segment_matmul_kernel(x, weight, bias, offsets);
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& weight = saved[1];
+    const auto offsets = ctx->saved_data["offsets"].toIntVector();
+    const auto grad = grads[0].contiguous();
+    at::Tensor grad_x, grad_w, grad_b;
+    if (ctx->needs_input_grad(0)) grad_x = at::empty_like(x);
+    if (ctx->needs_input_grad(1)) grad_w = at::zeros_like(weight);
+    if (ctx->needs_input_grad(2)) grad_b = at::zeros({weight.size(0), weight.size(2)}, grad.options());
+    for (size_t r = 0; r + 1 < offsets.size(); ++r) {
+      const int64_t len = offsets[r + 1] - offsets[r];
+      if (len == 0) continue;
+      const auto rel = static_cast<int64_t>(r);
+      const auto g = grad.narrow(0, offsets[r], len);
+      if (grad_x.defined()) {
+        auto slice = grad_x.narrow(0, offsets[r], len);
+        at::mm_out(slice, g, weight[rel].t());
+      }
+      if (grad_w.defined()) {
+        auto slice = grad_w[rel];
+        at::mm_out(slice, x.narrow(0, offsets[r], len).t(), g);
+      }
+      if (grad_b.defined()) {
+        auto slice = grad_b[rel];
+        at::sum_out(slice, g, 0);
+      }
+    }
+    return {grad_x, grad_w, grad_b, at::Tensor()};
+  }
+};
+
+bool records_grad(const at::Tensor& x) { return at::GradMode::is_enabled() && x.requires_grad(); }
+
+}  // namespace
+
+Csr make_csr(const std::vector<int64_t>& segment, int64_t num_segments) {
+  const auto rows = static_cast<int64_t>(segment.size());
+  Csr csr;
+  csr.segment = at::empty({rows}, at::kLong);
+  csr.order = at::empty({rows}, at::kLong);
+  csr.ptr = at::zeros({num_segments + 1}, at::kLong);
+  int64_t* seg = csr.segment.data_ptr<int64_t>();
+  int64_t* order = csr.order.data_ptr<int64_t>();
+  int64_t* ptr = csr.ptr.data_ptr<int64_t>();
+  for (int64_t r = 0; r < rows; ++r) {
+    seg[r] = segment[static_cast<size_t>(r)];
+    ++ptr[seg[r] + 1];
+  }
+  for (int64_t s = 0; s < num_segments; ++s) ptr[s + 1] += ptr[s];
+  std::vector<int64_t> next(ptr, ptr + num_segments);
+  for (int64_t r = 0; r < rows; ++r) order[next[static_cast<size_t>(seg[r])]++] = r;
+  return csr;
+}
+
+at::Tensor gather_rows(const at::Tensor& x, const Csr& by_index) {
+  check_rows(x, "gather_rows");
+  TORCH_CHECK(x.size(0) == by_index.num_segments(), "gather_rows: ", x.size(0),
+              " rows but the index groups ", by_index.num_segments());
+  if (!x.is_cpu()) return x.index_select(0, by_index.segment);
+  if (!records_grad(x)) return gather_kernel(x, by_index.segment, at::Tensor());
+  return GatherRowsFn::apply(x, by_index.segment, by_index.order, by_index.ptr);
+}
+
+at::Tensor segment_reduce(const at::Tensor& x, const Csr& csr, SegmentReduce reduce) {
+  check_rows(x, "segment_reduce");
+  TORCH_CHECK(x.size(0) == csr.segment.size(0), "segment_reduce: ", x.size(0), " rows but ",
+              csr.segment.size(0), " segment ids");
+  const int64_t segments = csr.num_segments();
+  if (!x.is_cpu()) {
+    if (reduce == SegmentReduce::kMax) return segment_max(x, csr.segment, segments);
+    auto sum = segment_sum(x, csr.segment, segments);
+    if (reduce == SegmentReduce::kSum) return sum;
+    auto count = (csr.ptr.slice(0, 1) - csr.ptr.slice(0, 0, segments)).unsqueeze(1);
+    return sum / count.to(x.scalar_type()).clamp_min(1);
+  }
+  if (!records_grad(x)) {
+    if (reduce != SegmentReduce::kMax) {
+      return segment_sum_kernel(x, csr.order, csr.ptr, reduce == SegmentReduce::kMean);
+    }
+    at::Tensor out;
+    segment_max_kernel(x.contiguous(), csr.order, csr.ptr, out, nullptr);
+    return out;
+  }
+  return SegmentReduceFn::apply(x, csr.segment, csr.order, csr.ptr, static_cast<int64_t>(reduce));
+}
+
+at::Tensor segment_matmul(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                          const std::vector<int64_t>& offsets) {
+  check_rows(x, "segment_matmul");
+  TORCH_CHECK(weight.dim() == 3 && bias.dim() == 2 && weight.size(1) == x.size(1) &&
+                  bias.size(0) == weight.size(0) && bias.size(1) == weight.size(2),
+              "segment_matmul: weight [R, ", x.size(1), ", Do] and bias [R, Do] expected, got ",
+              weight.sizes(), " and ", bias.sizes());
+  TORCH_CHECK(static_cast<int64_t>(offsets.size()) == weight.size(0) + 1 && offsets.front() == 0 &&
+                  offsets.back() == x.size(0) && std::is_sorted(offsets.begin(), offsets.end()),
+              "segment_matmul: offsets must rise from 0 to ", x.size(0), " in ",
+              weight.size(0) + 1, " steps");
+  if (x.is_cpu() && !(records_grad(x) || records_grad(weight) || records_grad(bias))) {
+    return segment_matmul_kernel(x.contiguous(), weight, bias, offsets);
+  }
+  if (!x.is_cpu()) {
+    std::vector<at::Tensor> parts;
+    for (size_t r = 0; r + 1 < offsets.size(); ++r) {
+      const auto rel = static_cast<int64_t>(r);
+      parts.push_back(
+          at::addmm(bias[rel], x.narrow(0, offsets[r], offsets[r + 1] - offsets[r]), weight[rel]));
+    }
+    return at::cat(parts, 0);
+  }
+  return SegmentMatmulFn::apply(x, weight, bias, offsets);
+}
+
+}  // namespace bugseek::detector
