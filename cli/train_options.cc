@@ -87,6 +87,16 @@ std::optional<train::TrainConfig> train_config_from_args(int argc, char** argv,
       "resume", po::bool_switch(&cfg.resume), "continue the run in --out (or the newest run)")(
       "dump-config", "print the effective settings and exit");
   visible.add(train_options(cfg));
+  po::options_description dist(
+      "Distributed (several machines; torchrun's environment variables RANK, WORLD_SIZE, "
+      "MASTER_ADDR, MASTER_PORT are read when these are not given)");
+  dist.add_options()("rank", po::value(&cfg.dist.rank), "this process's rank, 0..world size - 1")(
+      "world-size", po::value(&cfg.dist.world_size), "number of ranks in the run")(
+      "master-addr", po::value(&cfg.dist.master_addr), "address of rank 0 (default 127.0.0.1)")(
+      "master-port", po::value(&cfg.dist.master_port), "port of rank 0's store (default 29500)")(
+      "dist-timeout", po::value(&cfg.dist.timeout_s)->default_value(cfg.dist.timeout_s),
+      "seconds a rank waits for the others (joining, or in a step) before it gives up");
+  visible.add(dist);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, usage, visible, {}, {}, vm, general)) return std::nullopt;
   try {

@@ -11,6 +11,7 @@
 
 #include "detector/detector.h"
 #include "selector/policy.h"
+#include "train/distributed.h"
 
 namespace bugseek::train {
 
@@ -26,6 +27,10 @@ struct TrainConfig {
   uint64_t seed = 1;
   bool doctor = true;               // run the self-checks before training
   std::string init;                 // model file to start the detector from (fresh optimizer)
+  int nproc = 1;                    // local data-parallel worker processes (train/launch.h)
+  // This process's place in a distributed run: flags or torchrun's environment variables, never
+  // config.ini (each rank has its own), so not in visit_fields().
+  DistSpec dist;
 
   // Data.
   std::vector<std::string> corpus;  // empty = the machine's Python standard library
@@ -87,6 +92,10 @@ void visit_fields(TrainConfig& c, F&& f) {
     "OpenMP's spinning makes steps up to 20x slower when the cores are busy");
   f("seed", c.seed, "random seed; same seed and threads, same run");
   f("doctor", c.doctor, "run the self-checks before training (bugseek doctor)");
+  f("nproc", c.nproc,
+    "data-parallel worker processes on this machine (PyTorch's c10d with Gloo): each trains on "
+    "its own share of a step's functions and gradients are averaged; use --torch-threads 1 "
+    "--threads 1 with --nproc equal to the cores");
   f("init", c.init,
     "start the detector from this model file's weights, shape and vocabulary, with a fresh "
     "optimizer (warm start; empty = random initialization)");

@@ -33,6 +33,7 @@
 #include "scan/calibrate.h"
 #include "selector/policy.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/doctor.h"
 #include "train/monitors.h"
 #include "train/report.h"
@@ -90,11 +91,12 @@ void parallel_for(size_t n, int threads, F&& body) {
   if (error) std::rethrow_exception(error);
 }
 
-std::string now_stamp() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
-  return buf;
+int default_threads(const TrainConfig& config) {
+  if (config.threads > 0) return config.threads;
+  // Ranks started together on one machine share its cores.
+  const char* local = std::getenv("LOCAL_WORLD_SIZE");
+  const int sharing = config.dist.distributed() && local != nullptr ? std::max(1, std::atoi(local)) : 1;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
 }
 
 std::string save_optimizer(torch::optim::Optimizer& optimizer) {
@@ -156,10 +158,19 @@ class Trainer {
   void save_checkpoint(bool is_best);
   void log_step(const StepNumbers& numbers, double graphs_per_s);
   void append_metrics(json::Value record);
+  void join_process_group();
+  // The gradients of `model` averaged over the ranks (each weighted by its sample count); returns
+  // the samples of all ranks (0: nothing to step).
+  double share_gradients(detector::Detector& model, double samples);
+  bool leader() const { return rank_ == 0; }
 
   TrainConfig config_;
   fs::path run_dir_;
   int threads_ = 1;
+  // Data-parallel runs (train/distributed.h): rank 0 alone validates and writes the run directory.
+  std::unique_ptr<ProcessGroup> group_;
+  int rank_ = 0;
+  int world_ = 1;
   const parser::Language* language_ = nullptr;
   std::unique_ptr<data::Vocabulary> vocab_;
   std::unique_ptr<detector::ModelFile> init_model_;  // --init, until its weights are loaded
@@ -186,13 +197,15 @@ class Trainer {
 };
 
 void Trainer::open_run_dir() {
-  if (config_.out.empty()) config_.out = "runs/" + now_stamp();
+  if (config_.out.empty()) config_.out = new_run_dir_name();
   run_dir_ = config_.out;
   if (!config_.resume && fs::exists(run_dir_ / kStateFileName)) {
     throw UsageError(run_dir_.string() + " already holds a run; use --resume or another --out");
   }
   fs::create_directories(run_dir_);
-  if (!config_.resume) write_file_atomic(run_dir_ / "config.ini", config_to_text(config_));
+  if (!config_.resume && leader()) {
+    write_file_atomic(run_dir_ / "config.ini", config_to_text(config_));
+  }
   log_info("train", "run directory ", run_dir_.string());
 }
 
@@ -213,7 +226,7 @@ void Trainer::check_run_inputs(const fs::path& data_dir) const {
       identity("dataset manifest", read_file(data_dir / data::kManifestName))};
   const fs::path record = run_dir_ / kInputsRecordName;
   if (!config_.resume) {
-    write_file_atomic(record, now[0] + "\n" + now[1] + "\n");
+    if (leader()) write_file_atomic(record, now[0] + "\n" + now[1] + "\n");
     return;
   }
   if (!fs::exists(record)) return;  // a run from before this record existed
@@ -239,26 +252,18 @@ void Trainer::check_run_inputs(const fs::path& data_dir) const {
 
 void Trainer::load_data() {
   fs::path data_dir = config_.data;
-  if (!fs::exists(data_dir / data::kManifestName)) {
-    log_info("train", "no dataset in ", data_dir.string(), ": preparing it first");
-    data::PrepareConfig prepare;
-    prepare.corpus = config_.corpus;
-    prepare.exclude = config_.exclude;
-    prepare.out = data_dir.string();
-    prepare.threads = threads_;
-    prepare.vocab.vocab_size = config_.vocab_size;
-    prepare.vocab.threads = threads_;
-    prepare.vocab.seed = config_.seed;
-    data::PrepareSummary summary = data::prepare_dataset(prepare);
-    std::fprintf(stderr, "%s", summary.format_table().c_str());
+  if (!fs::exists(data_dir / data::kManifestName) && !leader()) {
+    throw Error("rank " + std::to_string(rank_) + ": no dataset in " + data_dir.string() +
+                "; prepare it before a distributed run (bugseek prepare, or --nproc does)");
   }
+  prepare_dataset_if_missing(config_);
   data::Manifest manifest = data::read_manifest(data_dir);
   // A warm-started run reads code with its model's vocabulary, kept in the run directory so that
   // --resume finds it again; other runs use the dataset's.
   const fs::path run_vocab = run_dir_.empty() ? fs::path() : run_dir_ / kInitVocabName;
   if (!config_.resume && !config_.init.empty()) {
     init_model_ = std::make_unique<detector::ModelFile>(detector::load_model_file(config_.init));
-    if (!run_vocab.empty()) write_file_atomic(run_vocab, init_model_->vocab_model);
+    if (!run_vocab.empty() && leader()) write_file_atomic(run_vocab, init_model_->vocab_model);
     vocab_ = std::make_unique<data::Vocabulary>(
         data::Vocabulary::from_bytes(init_model_->vocab_model));
     log_info("train", "vocabulary of the warm-start model ", config_.init,
@@ -286,8 +291,10 @@ void Trainer::load_data() {
   for (int t = 0; t < threads_; ++t) {
     featurizers_.push_back(std::make_unique<data::Featurizer>(*vocab_, *language_));
   }
-  valid_set_ = make_validation_set(valid_functions_, config_.valid_functions, config_.seed,
-                                   config_.max_nodes, *featurizers_[0]);
+  if (leader()) {
+    valid_set_ = make_validation_set(valid_functions_, config_.valid_functions, config_.seed,
+                                     config_.max_nodes, *featurizers_[0]);
+  }
   log_info("train", train_functions_.size(), " training functions, ", valid_functions_.size(),
            " validation functions (", valid_set_.size(), " validation graphs)");
   load_real_fixes();
@@ -327,6 +334,7 @@ void Trainer::load_real_fixes() {
     return std::make_pair(samples.skipped.size(), too_large);
   };
   const auto [train_skipped, train_large] = featurize(train_pairs, real_train_);
+  if (!leader()) valid_pairs.clear();  // rank 0 alone validates
   const auto [valid_skipped, valid_large] = featurize(valid_pairs, real_valid_set_);
   log_info("train", "real fixes: ", real_train_.size() / 2, " training pairs from ",
            train_repos.size(), " repositories, ", real_valid_set_.size() / 2,
@@ -412,11 +420,14 @@ StepNumbers Trainer::train_step() {
     mark = now;
   };
 
-  // 1. Clean functions of this step (seeded order over epochs) and their clean graphs.
+  // 1. Clean functions of this step (seeded order over epochs) and their clean graphs. With
+  // several ranks, the step takes world * n functions and rank r trains on the r-th n of them, so
+  // the ranks together see what one process with world * n functions per step would.
+  const uint64_t first = progress_.cursor + static_cast<uint64_t>(rank_) * n;
   std::vector<const data::FunctionRecord*> records(n);
   for (size_t i = 0; i < n; ++i) {
-    uint64_t index = data::BatchProducer::function_index(progress_.cursor + i,
-                                                         train_functions_.size(), config_.seed, true);
+    uint64_t index = data::BatchProducer::function_index(first + i, train_functions_.size(),
+                                                         config_.seed, true);
     records[i] = &train_functions_[index];
   }
   data::SampleOptions clean_options;
@@ -424,7 +435,7 @@ StepNumbers Trainer::train_step() {
   clean_options.max_nodes = config_.max_nodes;
   std::vector<data::Sample> clean(n);
   parallel_for(n, threads_, [&](size_t i, int w) {
-    data::Rng rng(mix_seed(config_.seed, progress_.cursor + i));
+    data::Rng rng(mix_seed(config_.seed, first + i));
     clean[i] = data::make_sample(*records[i], clean_options, *featurizers_[w], nullptr, rng);
   });
   std::vector<size_t> usable;
@@ -457,7 +468,7 @@ StepNumbers Trainer::train_step() {
   for (size_t i : usable) {
     const auto num_rewrites = static_cast<int>(clean[i].features.cand_site.size());
     std::vector<float> scores(log_scores[i].begin(), log_scores[i].end());
-    data::Rng rng(mix_seed(mix_seed(config_.seed, progress_.cursor + i), 1));
+    data::Rng rng(mix_seed(mix_seed(config_.seed, first + i), 1));
     const data::GraphFeatures& f = clean[i].features;
     std::vector<int> rewrite_kind(f.cand_site.size());
     for (size_t c = 0; c < f.cand_site.size(); ++c) rewrite_kind[c] = f.site_kind[f.cand_site[c]];
@@ -472,10 +483,11 @@ StepNumbers Trainer::train_step() {
   struct Job {
     size_t function;
     int rewrite;
+    size_t ordinal;  // among its function's bugs: seeds the planting independently of the batch
   };
   std::vector<Job> jobs;
   for (size_t i : usable) {
-    for (int r : chosen[i]) jobs.push_back({i, r});
+    for (size_t k = 0; k < chosen[i].size(); ++k) jobs.push_back({i, chosen[i][k], k});
   }
   data::SampleOptions bug_options = clean_options;
   bug_options.buggy_fraction = 1;
@@ -483,7 +495,7 @@ StepNumbers Trainer::train_step() {
   std::vector<data::Sample> buggy(jobs.size());
   parallel_for(jobs.size(), threads_, [&](size_t j, int w) {
     FixedChoice choice(jobs[j].rewrite);
-    data::Rng rng(mix_seed(mix_seed(config_.seed, progress_.cursor + jobs[j].function), j + 2));
+    data::Rng rng(mix_seed(mix_seed(config_.seed, first + jobs[j].function), jobs[j].ordinal + 2));
     buggy[j] = data::make_sample(*records[jobs[j].function], bug_options, *featurizers_[w],
                                  &choice, rng);
   });
@@ -501,29 +513,38 @@ StepNumbers Trainer::train_step() {
   }
   // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
   const size_t real_pairs = real_train_.size() / 2;
-  for (int j = 0; real_pairs > 0 && j < config_.real_fixes_per_step; ++j) {
+  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
+  for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
     const uint64_t pair = data::BatchProducer::function_index(
-        step * static_cast<uint64_t>(config_.real_fixes_per_step) + j, real_pairs,
-        mix_seed(config_.seed, 0x7265616cULL), true);
+        (step * world_ + rank_) * per_step + j, real_pairs, mix_seed(config_.seed, 0x7265616cULL),
+        true);
     data::append_to_batch(batch, real_train_[2 * pair].features);
     data::append_to_batch(batch, real_train_[2 * pair + 1].features);
   }
-  progress_.cursor += n;
-  if (batch.num_graphs == 0) return numbers;
+  progress_.cursor += n * static_cast<uint64_t>(world_);
+  // With several ranks, each steps even with an empty batch: the all-reduce needs them all.
+  if (batch.num_graphs == 0 && !group_) return numbers;
 
   const double lr_scale =
       config_.warmup_steps > 0 ? std::min(1.0, double(step + 1) / config_.warmup_steps) : 1.0;
-  torch::manual_seed(mix_seed(config_.seed, step));  // dropout depends on the step alone
+  // Dropout depends on the step (and rank) alone, so --resume draws the same masks.
+  torch::manual_seed(group_ ? mix_seed(mix_seed(config_.seed, step), rank_)
+                            : mix_seed(config_.seed, step));
   detector_->set_training(true);
   set_lr(*detector_optim_, config_.lr * lr_scale);
   detector_optim_->zero_grad();
-  detector::ForwardOutput out = detector::forward(*detector_, batch);
-  out.loss.backward();
-  if (monitor_) monitor_->record_gradients();
-  clip_gradients(*detector_, config_.grad_clip);
-  detector_optim_->step();
+  detector::ForwardOutput out;
+  if (batch.num_graphs > 0) {
+    out = detector::forward(*detector_, batch);
+    out.loss.backward();
+  }
+  numbers.graphs = static_cast<int>(share_gradients(*detector_, batch.num_graphs));
+  if (numbers.graphs > 0) {
+    if (monitor_) monitor_->record_gradients();
+    clip_gradients(*detector_, config_.grad_clip);
+    detector_optim_->step();
+  }
   numbers.det = out.metrics;
-  numbers.graphs = batch.num_graphs;
   lap(3);
 
   // 5. Selector step: for each function, classify the bug the detector found hardest.
@@ -544,21 +565,37 @@ StepNumbers Trainer::train_step() {
       target.target_site = target.cand_site[rewrites[hard]];
       targets.push_back(std::move(target));
     }
-    if (!targets.empty()) {
-      data::Batch selector_batch;
-      for (const auto& t : targets) data::append_to_batch(selector_batch, t);
+    if (!targets.empty() || group_) {
       selector_->set_training(true);
       set_lr(*selector_optim_, config_.selector_lr * lr_scale);
       selector_optim_->zero_grad();
-      detector::ForwardOutput sel = detector::forward(*selector_, selector_batch);
-      sel.loss.backward();
-      clip_gradients(*selector_, config_.grad_clip);
-      selector_optim_->step();
-      numbers.selector_loss = sel.metrics.loss;
+      if (!targets.empty()) {
+        data::Batch selector_batch;
+        for (const auto& t : targets) data::append_to_batch(selector_batch, t);
+        detector::ForwardOutput sel = detector::forward(*selector_, selector_batch);
+        sel.loss.backward();
+        numbers.selector_loss = sel.metrics.loss;
+      }
+      if (share_gradients(*selector_, static_cast<double>(targets.size())) > 0) {
+        clip_gradients(*selector_, config_.grad_clip);
+        selector_optim_->step();
+      }
     }
   }
   lap(4);
   return numbers;
+}
+
+double Trainer::share_gradients(detector::Detector& model, double samples) {
+  return group_ ? group_->average_gradients(model, samples) : samples;
+}
+
+void Trainer::join_process_group() {
+  if (!config_.dist.distributed()) return;
+  group_ = ProcessGroup::connect(config_.dist);
+  // Same seed, same start, so the weights already agree; this makes sure of it.
+  group_->broadcast_parameters(*detector_);
+  if (selector_) group_->broadcast_parameters(*selector_);
 }
 
 void Trainer::append_metrics(json::Value record) {
@@ -793,23 +830,29 @@ bool Trainer::doctor_only() {
 
 TrainResult Trainer::run() {
   invocation_start_ = std::chrono::steady_clock::now();
-  threads_ = config_.threads > 0 ? config_.threads
-                                 : std::max(1u, std::thread::hardware_concurrency());
+  if (config_.dist.distributed()) {
+    rank_ = config_.dist.rank;
+    world_ = config_.dist.world_size;
+    // One voice: the other ranks print warnings and errors only.
+    if (!leader() && log_level() == LogLevel::kInfo) set_log_level(LogLevel::kQuiet);
+  }
+  threads_ = default_threads(config_);
   detector::set_num_threads(config_.torch_threads > 0 ? config_.torch_threads : threads_);
   config_.mode();  // validate early
   open_run_dir();
   load_data();
   build_models();
   restore();
-  if (config_.doctor && !config_.resume && !run_doctor_checks()) {
+  if (config_.doctor && !config_.resume && leader() && !run_doctor_checks()) {
     throw Error("the self-checks failed (see [doctor] lines and " + (run_dir_ / "doctor.txt").string() +
                 "); fix the pipeline, or train anyway with --doctor false");
   }
+  install_stop_handlers();
+  join_process_group();
   elapsed_at_start_ = progress_.elapsed_s;
   // The weights now (fresh, warm-started, or as saved at the last validation when resuming) are
   // what the first validation's update ratios are measured against.
-  monitor_ = std::make_unique<ParameterMonitor>(*detector_, progress_.step);
-  install_stop_handlers();
+  if (leader()) monitor_ = std::make_unique<ParameterMonitor>(*detector_, progress_.step);
 
   TrainResult result;
   result.run_dir = run_dir_.string();
@@ -818,11 +861,14 @@ TrainResult Trainer::run() {
   bool stopped_early = false;
   std::array<int64_t, parser::kNumBugKinds> kind_window{};
   while (true) {
-    if (stop_signal() != 0) break;
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                       invocation_start_).count();
-    if (config_.max_time > 0 && used >= config_.max_time) break;
-    if (config_.max_steps > 0 && progress_.step >= config_.max_steps) break;
+    bool stop = stop_signal() != 0 || stopped_early ||
+                (config_.max_time > 0 && used >= config_.max_time) ||
+                (config_.max_steps > 0 && progress_.step >= config_.max_steps);
+    // Ranks stop together: any rank's reason (a signal, its clock, rank 0's patience) is all's.
+    if (group_) stop = group_->sum({stop ? 1.0 : 0.0})[0] > 0;
+    if (stop) break;
 
     StepNumbers numbers = train_step();
     ++progress_.step;
@@ -854,22 +900,22 @@ TrainResult Trainer::run() {
       window_start = std::chrono::steady_clock::now();
       window_graphs = 0;
     }
-    if (progress_.step % config_.valid_every == 0) {
+    if (progress_.step % config_.valid_every == 0 && leader()) {
       validate_and_checkpoint(false);
       if (config_.patience > 0 && progress_.stalls >= config_.patience) {
         log_info("train", "validation stalled ", progress_.stalls, " times: stopping");
         stopped_early = true;
-        break;
       }
     }
   }
-  if (!stopped_early && (progress_.step % config_.valid_every != 0 || progress_.step == 0)) {
+  if (leader() && !stopped_early &&
+      (progress_.step % config_.valid_every != 0 || progress_.step == 0)) {
     validate_and_checkpoint(true);
   }
   result.step = progress_.step;
   result.best_joint = progress_.best_joint;
   result.best_model = (run_dir_ / "model-best.bugseek").string();
-  if (stop_signal() == 0) calibrate_best_model();
+  if (stop_signal() == 0 && leader()) calibrate_best_model();
   if (stop_signal() != 0) {
     log_info("train", "interrupted: state saved at step ", progress_.step,
              "; continue with --resume --out ", run_dir_.string());
@@ -884,6 +930,30 @@ TrainResult Trainer::run() {
 }  // namespace
 
 TrainResult run_training(TrainConfig config) { return Trainer(std::move(config)).run(); }
+
+void prepare_dataset_if_missing(const TrainConfig& config) {
+  const fs::path data_dir = config.data;
+  if (fs::exists(data_dir / data::kManifestName)) return;
+  log_info("train", "no dataset in ", data_dir.string(), ": preparing it first");
+  const int threads = default_threads(config);
+  data::PrepareConfig prepare;
+  prepare.corpus = config.corpus;
+  prepare.exclude = config.exclude;
+  prepare.out = data_dir.string();
+  prepare.threads = threads;
+  prepare.vocab.vocab_size = config.vocab_size;
+  prepare.vocab.threads = threads;
+  prepare.vocab.seed = config.seed;
+  data::PrepareSummary summary = data::prepare_dataset(prepare);
+  std::fprintf(stderr, "%s", summary.format_table().c_str());
+}
+
+std::string new_run_dir_name() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return std::string("runs/") + buf;
+}
 
 bool run_doctor_command(TrainConfig config) { return Trainer(std::move(config)).doctor_only(); }
 

@@ -26,6 +26,12 @@ TrainResult run_training(TrainConfig config);
 // with the models `config` describes. True if every check passed.
 bool run_doctor_command(TrainConfig config);
 
+// Prepares `config.data` from `config.corpus` (as `bugseek prepare`) when it holds no dataset yet.
+void prepare_dataset_if_missing(const TrainConfig& config);
+
+// A fresh run's default directory: runs/<local time stamp>.
+std::string new_run_dir_name();
+
 // The run directory to resume: `out` if given, else the newest runs/* holding a checkpoint.
 // Throws UsageError if there is none.
 std::string find_resume_dir(const std::string& out);
