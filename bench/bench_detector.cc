@@ -5,6 +5,7 @@
 //   build/bench/bench_detector [--data stdlib|synthetic] [--stdlib DIR] [--max-files N]
 //                              [--batch G] [--steps N] [--threads T] [--device cpu|cuda|auto]
 //                              [--models gnn,transformer] [--sizes default,large]
+//                              [--profile FILE]
 //
 // --data stdlib (the default when DIR exists) featurizes functions of the Python standard library
 // (the first --max-files files, sorted; bugs planted at random, half the samples clean) with a
@@ -12,6 +13,8 @@
 // (150 nodes, 600 edges, 12 sites). Batches are length-bucketed. FLOPs are counted analytically from the matrix products
 // (forward x 3 for a training step); element-wise work is not counted. cpu_s/step is the process's
 // CPU time per step, a load-independent measure on a shared machine (with --threads 1).
+// --profile FILE writes a chrome://tracing trace of the last model's timed steps (LibTorch's
+// legacy profiler; its overhead makes those steps slower).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -20,11 +23,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/cuda.h>
 #include <torch/optim/adam.h>
 
@@ -60,6 +65,7 @@ struct Options {
   std::string device = "cpu";
   std::string models = "gnn,transformer";
   std::string sizes = "default,large";
+  std::string profile;
 };
 
 struct Data {
@@ -233,6 +239,10 @@ int run(const Options& o) {
       if (device.is_cuda()) torch::cuda::synchronize();
       double flops = 0;
       detector::LossOutput last;
+      std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+      if (!o.profile.empty()) {
+        profile = std::make_unique<torch::autograd::profiler::RecordProfile>(o.profile);
+      }
       auto start = Clock::now();
       const double cpu_start = cpu_seconds();
       for (int i = 0; i < o.steps; ++i) {
@@ -243,6 +253,7 @@ int run(const Options& o) {
       if (device.is_cuda()) torch::cuda::synchronize();
       const double secs = seconds_since(start);
       const double cpu = cpu_seconds() - cpu_start;
+      profile.reset();
       std::printf("%-12s %-8s %10lld %9.2f %9.1f %10.2f %11.3f %9.3f %8.2f\n", model.c_str(),
                   size.c_str(), static_cast<long long>(det.num_parameters()), o.steps / secs,
                   o.steps * o.batch / secs, flops / secs / 1e9, cpu / o.steps, last.loss,
@@ -267,7 +278,9 @@ int main(int argc, char** argv) {
       "threads", po::value(&o.threads)->default_value(o.threads), "torch intra-op threads")(
       "device", po::value(&o.device)->default_value(o.device), "cpu|cuda|auto")(
       "models", po::value(&o.models)->default_value(o.models), "comma list: gnn,transformer")(
-      "sizes", po::value(&o.sizes)->default_value(o.sizes), "comma list: tiny,default,large");
+      "sizes", po::value(&o.sizes)->default_value(o.sizes), "comma list: tiny,default,large")(
+      "profile", po::value(&o.profile)->default_value(o.profile),
+      "chrome trace of the timed steps written here (\"\" = none)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -135,7 +135,12 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
   }
 
   // ---- nodes and relations
-  t.subtokens = to_tensor(b.subtokens, device).view({n, data::kMaxSubtokens});
+  std::vector<int64_t> label_id, label_node;
+  for (size_t i = 0; i < b.subtokens.size(); ++i) {
+    if (b.subtokens[i] == 0) continue;  // padding
+    label_id.push_back(b.subtokens[i]);
+    label_node.push_back(static_cast<int64_t>(i / data::kMaxSubtokens));
+  }
   t.node_types = to_tensor(b.node_types, device);
   t.node_graph = to_tensor(b.node_graph, device);
   // Relation 2k is edge kind k as stored, 2k + 1 the same edges reversed.
@@ -161,6 +166,8 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
     }
     return csr;
   };
+  t.label_by_subtoken = on_device(make_csr(label_id, config.subtoken_vocab));
+  t.label_by_node = on_device(make_csr(label_node, n));
   t.by_src = on_device(make_csr(src, n));
   t.by_dst = on_device(make_csr(dst, n));
 

@@ -25,7 +25,9 @@ struct BatchTensors {
   int64_t num_cands = 0;
 
   // Nodes. All index tensors are int64 on the model's device.
-  at::Tensor subtokens;   // [N, kMaxSubtokens]
+  // Node labels as the P (node, subtoken) pairs with a subtoken (id != 0), node by node.
+  Csr label_by_subtoken;  // label_by_subtoken.segment [P]: the subtoken id, subtoken_vocab segments
+  Csr label_by_node;      // label_by_node.segment [P]: the node, N segments
   at::Tensor node_types;  // [N]
   at::Tensor node_graph;  // [N]
 

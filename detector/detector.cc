@@ -29,7 +29,7 @@ class DetectorModelImpl : public torch::nn::Module {
 
   // `taps`, if given, receive the monitored layers' outputs (activations.h).
   Scores forward(const BatchTensors& b, ActivationTaps* taps = nullptr) {
-    auto x = embedding->forward(b.subtokens, b.node_types);
+    auto x = embedding->forward(b);
     if (taps != nullptr) taps->emplace_back("embedding", x);
     auto h = gnn ? gnn->forward(x, b, taps) : great->forward(x, b, taps);
     return heads->forward(h, b, taps);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
@@ -83,40 +84,42 @@ at::Tensor segment_sum_kernel(const at::Tensor& x_in, const at::Tensor& order,
 }
 
 // out[s][j] = max over the segment's rows of x[row][j] (0 when empty); `argmax` (if defined,
-// [S, D] int64) gets the first row reaching it, -1 for empty segments. NaN wins, as in max().
+// [S, D] int32) gets the first row reaching it, -1 for empty segments. NaN wins, as in max().
+// int32 keeps the select in the inner loop at the float's width, so it vectorizes.
 void segment_max_kernel(const at::Tensor& x, const at::Tensor& order, const at::Tensor& ptr_t,
                         at::Tensor& out, at::Tensor* argmax) {
   const int64_t segments = ptr_t.size(0) - 1, cols = x.size(1);
+  TORCH_CHECK(x.size(0) <= std::numeric_limits<int32_t>::max(), "segment_reduce: too many rows");
   out = at::empty({segments, cols}, x.options());
-  if (argmax != nullptr) *argmax = at::empty({segments, cols}, order.options());
+  if (argmax != nullptr) *argmax = at::empty({segments, cols}, order.options().dtype(at::kInt));
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "segment_max", [&] {
     const scalar_t* in = x.data_ptr<scalar_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
-    int64_t* arg = argmax != nullptr ? argmax->data_ptr<int64_t>() : nullptr;
+    int32_t* arg = argmax != nullptr ? argmax->data_ptr<int32_t>() : nullptr;
     const int64_t* ord = order.data_ptr<int64_t>();
     const int64_t* ptr = ptr_t.data_ptr<int64_t>();
     at::parallel_for(0, segments, grain(cols), [&](int64_t begin, int64_t end) {
+      std::vector<int32_t> scratch(arg == nullptr ? static_cast<size_t>(cols) : 0);
       for (int64_t s = begin; s < end; ++s) {
         scalar_t* best = o + s * cols;
-        int64_t* where = arg != nullptr ? arg + s * cols : nullptr;
+        int32_t* where = arg != nullptr ? arg + s * cols : scratch.data();
         if (ptr[s] == ptr[s + 1]) {
           std::fill(best, best + cols, scalar_t(0));
-          if (where != nullptr) std::fill(where, where + cols, int64_t{-1});
+          std::fill(where, where + cols, -1);
           continue;
         }
-        const int64_t first = ord[ptr[s]];
+        const auto first = static_cast<int32_t>(ord[ptr[s]]);
         std::memcpy(best, in + first * cols, sizeof(scalar_t) * static_cast<size_t>(cols));
-        if (where != nullptr) std::fill(where, where + cols, first);
+        std::fill(where, where + cols, first);
         for (int64_t k = ptr[s] + 1; k < ptr[s + 1]; ++k) {
-          const int64_t r = ord[k];
-          const scalar_t* row = in + r * cols;
+          const auto r = static_cast<int32_t>(ord[k]);
+          const scalar_t* row = in + static_cast<int64_t>(r) * cols;
           for (int64_t j = 0; j < cols; ++j) {
-            // Strictly greater (first row wins a tie); a NaN replaces anything but a NaN.
-            const bool take = row[j] > best[j] || (std::isnan(row[j]) && !std::isnan(best[j]));
-            if (take) {
-              best[j] = row[j];
-              if (where != nullptr) where[j] = r;
-            }
+            // Strictly greater (the first row wins a tie); a NaN replaces anything but a NaN.
+            const scalar_t v = row[j], b = best[j];
+            const bool take = (v > b) | ((v != v) & (b == b));
+            best[j] = take ? v : b;
+            where[j] = take ? r : where[j];
           }
         }
       }
@@ -125,14 +128,15 @@ void segment_max_kernel(const at::Tensor& x, const at::Tensor& order, const at::
 }
 
 // grad_x [rows, D]: grad[s][j] at (argmax[s][j], j), 0 elsewhere. Each row belongs to one segment,
-// so tasks over segments never write the same element.
+// so tasks over segments never write the same element. (Zero fill then scatter measured 10x faster
+// than writing each row once with a select, which does not vectorize.)
 at::Tensor max_backward_kernel(const at::Tensor& grad_in, const at::Tensor& argmax, int64_t rows) {
   const auto grad = grad_in.contiguous();
   const int64_t segments = grad.size(0), cols = grad.size(1);
   auto out = at::zeros({rows, cols}, grad.options());
   AT_DISPATCH_FLOATING_TYPES(grad.scalar_type(), "segment_max_backward", [&] {
     const scalar_t* g = grad.data_ptr<scalar_t>();
-    const int64_t* arg = argmax.data_ptr<int64_t>();
+    const int32_t* arg = argmax.data_ptr<int32_t>();
     scalar_t* o = out.data_ptr<scalar_t>();
     at::parallel_for(0, segments, grain(cols), [&](int64_t begin, int64_t end) {
       for (int64_t s = begin; s < end; ++s) {

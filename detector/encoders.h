@@ -27,8 +27,8 @@ using ActivationTaps = std::vector<std::pair<std::string, at::Tensor>>;
 class NodeEmbeddingImpl : public torch::nn::Module {
  public:
   explicit NodeEmbeddingImpl(const DetectorConfig& config);
-  // subtokens [N, kMaxSubtokens], node_types [N] -> [N, hidden]
-  at::Tensor forward(const at::Tensor& subtokens, const at::Tensor& node_types);
+  // [N, hidden] for the nodes of `batch` (its label pairs and node types).
+  at::Tensor forward(const BatchTensors& batch);
 
   torch::nn::Embedding subtoken{nullptr};
   torch::nn::Embedding node_type{nullptr};

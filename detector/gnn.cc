@@ -1,6 +1,5 @@
 // Node embedding and the relational GNN encoder.
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -16,20 +15,14 @@ NodeEmbeddingImpl::NodeEmbeddingImpl(const DetectorConfig& c) : pooling(c.subtok
   node_type = register_module("node_type", torch::nn::Embedding(c.node_type_vocab, c.hidden));
 }
 
-at::Tensor NodeEmbeddingImpl::forward(const at::Tensor& subtokens, const at::Tensor& node_types) {
-  auto e = subtoken->forward(subtokens);          // [N, S, H]
-  auto present = (subtokens != 0).unsqueeze(2);   // [N, S, 1]
-  at::Tensor pooled;                              // [N, H]
-  if (pooling == Pooling::kMax) {
-    // max() rather than amax(): its backward scatters through the argmax, much cheaper in 1.13.
-    pooled = std::get<0>(
-        e.masked_fill(present.logical_not(), -std::numeric_limits<float>::infinity()).max(1));
-    // A node without subtokens (syntax nodes) gets 0, not -inf.
-    pooled = pooled.masked_fill(present.any(1).logical_not(), 0.0);
-  } else {
-    pooled = (e * present).sum(1) / present.sum(1).clamp_min(1);
-  }
-  return pooled + node_type->forward(node_types);
+at::Tensor NodeEmbeddingImpl::forward(const BatchTensors& batch) {
+  // The label's subtoken rows gathered straight from the table and pooled per node: no padded
+  // [N, kMaxSubtokens, H] tensor and no masking. A node without subtokens (syntax nodes) gets 0.
+  auto rows = gather_rows(subtoken->weight, batch.label_by_subtoken);  // [P, H]
+  auto pooled = segment_reduce(
+      rows, batch.label_by_node,
+      pooling == Pooling::kMax ? SegmentReduce::kMax : SegmentReduce::kMean);  // [N, H]
+  return pooled + node_type->forward(batch.node_types);
 }
 
 GnnLayerImpl::GnnLayerImpl(const DetectorConfig& c) : aggregation(c.aggregation) {

@@ -206,7 +206,11 @@ TEST(BatchTensors, ShapesAndRelations) {
   const DetectorConfig c = small_config(ModelFamily::kTransformer);
   const data::Batch b = synthetic_batch(small_spec(), 3, 13);
   const BatchTensors t = to_tensors(b, c, at::kCPU, true);
-  EXPECT_EQ(t.subtokens.sizes(), at::IntArrayRef({b.num_nodes, data::kMaxSubtokens}));
+  int64_t labels = 0;
+  for (int32_t id : b.subtokens) labels += id != 0;
+  EXPECT_EQ(t.label_by_node.segment.size(0), labels);
+  EXPECT_EQ(t.label_by_node.num_segments(), b.num_nodes);
+  EXPECT_EQ(t.label_by_subtoken.num_segments(), c.subtoken_vocab);
   int64_t edges = 0;
   for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
     const int64_t count = static_cast<int64_t>(b.edge_src[k].size());
