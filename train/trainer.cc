@@ -32,10 +32,12 @@
 #include "parser/language.h"
 #include "scan/calibrate.h"
 #include "selector/policy.h"
+#include "selector/wiring.h"
 #include "train/checkpoint.h"
 #include "train/distributed.h"
 #include "train/doctor.h"
 #include "train/monitors.h"
+#include "train/phases.h"
 #include "train/report.h"
 #include "train/signals.h"
 #include "train/validation.h"
@@ -46,50 +48,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int32_t kMaxNodesPerBatch = 12000;
-
-// Plants exactly the rewrite it is given: the choice was made before, by the policy.
-class FixedChoice : public data::BugSelector {
- public:
-  explicit FixedChoice(int32_t index) : index_(index) {}
-  int32_t choose(const data::CleanFunction&, data::Rng&) override { return index_; }
-
- private:
-  int32_t index_;
-};
-
-uint64_t mix_seed(uint64_t a, uint64_t b) {
-  uint64_t x = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
-  x ^= x >> 31;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  return x;
-}
-
-// Runs body(i, worker) for i in [0, n) on `threads` threads.
-template <typename F>
-void parallel_for(size_t n, int threads, F&& body) {
-  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(n)));
-  if (workers == 1) {
-    for (size_t i = 0; i < n; ++i) body(i, 0);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  for (int w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      try {
-        for (size_t i = next++; i < n; i = next++) body(i, w);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
 
 int default_threads(const TrainConfig& config) {
   if (config.threads > 0) return config.threads;
@@ -411,7 +369,6 @@ void Trainer::restore() {
 StepNumbers Trainer::train_step() {
   const uint64_t step = progress_.step;
   const auto n = static_cast<size_t>(config_.functions_per_step);
-  const selector::PolicyConfig policy = config_.policy();
   StepNumbers numbers;
   auto mark = std::chrono::steady_clock::now();
   auto lap = [&](int phase) {
@@ -419,97 +376,32 @@ StepNumbers Trainer::train_step() {
     numbers.phase_s[phase] = std::chrono::duration<double>(now - mark).count();
     mark = now;
   };
+  PhaseContext context;
+  context.seed = config_.seed;
+  context.max_nodes = config_.max_nodes;
+  context.threads = threads_;
+  context.featurizers = &featurizers_;
 
-  // 1. Clean functions of this step (seeded order over epochs) and their clean graphs. With
-  // several ranks, the step takes world * n functions and rank r trains on the r-th n of them, so
-  // the ranks together see what one process with world * n functions per step would.
-  const uint64_t first = progress_.cursor + static_cast<uint64_t>(rank_) * n;
-  std::vector<const data::FunctionRecord*> records(n);
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t index = data::BatchProducer::function_index(first + i, train_functions_.size(),
-                                                         config_.seed, true);
-    records[i] = &train_functions_[index];
-  }
-  data::SampleOptions clean_options;
-  clean_options.buggy_fraction = 0;
-  clean_options.max_nodes = config_.max_nodes;
-  std::vector<data::Sample> clean(n);
-  parallel_for(n, threads_, [&](size_t i, int w) {
-    data::Rng rng(mix_seed(config_.seed, first + i));
-    clean[i] = data::make_sample(*records[i], clean_options, *featurizers_[w], nullptr, rng);
-  });
-  std::vector<size_t> usable;
-  for (size_t i = 0; i < n; ++i) {
-    if (clean[i].status == data::SampleStatus::kClean && !clean[i].features.cand_site.empty()) {
-      usable.push_back(i);
-    }
-  }
-
+  // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and rank r
+  // trains on the r-th n of them: together they see what one process with world * n would.
+  StepData data = take_clean_functions(
+      train_functions_, progress_.cursor + static_cast<uint64_t>(rank_) * n, n, context);
   lap(0);
-  // 2. The selector's distribution over each function's rewrites, and the bugs it draws.
-  std::vector<std::vector<int>> chosen(n);
-  std::vector<std::vector<double>> log_scores(n);
-  if (selector_ && !usable.empty()) {
-    std::vector<const data::GraphFeatures*> graphs;
-    for (size_t i : usable) graphs.push_back(&clean[i].features);
-    size_t u = 0;
-    for (const data::Batch& batch : pack_batches(graphs, kMaxNodesPerBatch)) {
-      auto predictions = selector_->predict(batch, 0);
-      for (auto& prediction : predictions) {
-        const size_t i = usable[u++];
-        std::vector<float> scores(clean[i].features.cand_site.size(), -1e9f);
-        for (const auto& p : prediction.proposals) {
-          scores[p.candidate] = std::log(std::max(p.probability, 1e-30f));
-        }
-        log_scores[i].assign(scores.begin(), scores.end());
-      }
-    }
-  }
-  for (size_t i : usable) {
-    const auto num_rewrites = static_cast<int>(clean[i].features.cand_site.size());
-    std::vector<float> scores(log_scores[i].begin(), log_scores[i].end());
-    data::Rng rng(mix_seed(mix_seed(config_.seed, first + i), 1));
-    const data::GraphFeatures& f = clean[i].features;
-    std::vector<int> rewrite_kind(f.cand_site.size());
-    for (size_t c = 0; c < f.cand_site.size(); ++c) rewrite_kind[c] = f.site_kind[f.cand_site[c]];
-    chosen[i] = selector::sample_rewrites(
-        selector::apply_kind_mix(selector::rewrite_distribution(scores, num_rewrites, policy),
-                                 rewrite_kind, policy.kind_mix),
-        policy, rng);
-  }
-
+  choose_bugs(data, selector_.get(), config_.policy(), kMaxNodesPerBatch, context);
   lap(1);
-  // 3. Plant the chosen bugs (re-parse, find the repairing rewrite, featurize).
-  struct Job {
-    size_t function;
-    int rewrite;
-    size_t ordinal;  // among its function's bugs: seeds the planting independently of the batch
-  };
-  std::vector<Job> jobs;
-  for (size_t i : usable) {
-    for (size_t k = 0; k < chosen[i].size(); ++k) jobs.push_back({i, chosen[i][k], k});
-  }
-  data::SampleOptions bug_options = clean_options;
-  bug_options.buggy_fraction = 1;
-  bug_options.plant_attempts = 1;
-  std::vector<data::Sample> buggy(jobs.size());
-  parallel_for(jobs.size(), threads_, [&](size_t j, int w) {
-    FixedChoice choice(jobs[j].rewrite);
-    data::Rng rng(mix_seed(mix_seed(config_.seed, first + jobs[j].function), jobs[j].ordinal + 2));
-    buggy[j] = data::make_sample(*records[jobs[j].function], bug_options, *featurizers_[w],
-                                 &choice, rng);
-  });
-
+  plant_bugs(data, context);
   lap(2);
-  // 4. Detector step on the clean functions and their buggy versions.
+  progress_.cursor += n * static_cast<uint64_t>(world_);
+
+  // 4. Detector step on the clean functions, their buggy versions and the step's real fixes.
   data::Batch batch;
-  std::vector<int> graph_of_job(jobs.size(), -1);
-  for (size_t i : usable) data::append_to_batch(batch, clean[i].features);
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    if (buggy[j].status != data::SampleStatus::kBuggy) continue;
+  std::vector<int> graph_of_job(data.jobs.size(), -1);
+  for (size_t i : data.usable) data::append_to_batch(batch, data.clean[i].features);
+  for (size_t j = 0; j < data.jobs.size(); ++j) {
+    if (data.buggy[j].status != data::SampleStatus::kBuggy) continue;
     graph_of_job[j] = batch.num_graphs;
-    data::append_to_batch(batch, buggy[j].features);
-    numbers.planted[static_cast<int>(buggy[j].kind)] += 1;
+    data::append_to_batch(batch, data.buggy[j].features);
+    numbers.planted[static_cast<int>(data.buggy[j].kind)] += 1;
   }
   // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
   const size_t real_pairs = real_train_.size() / 2;
@@ -521,7 +413,6 @@ StepNumbers Trainer::train_step() {
     data::append_to_batch(batch, real_train_[2 * pair].features);
     data::append_to_batch(batch, real_train_[2 * pair + 1].features);
   }
-  progress_.cursor += n * static_cast<uint64_t>(world_);
   // With several ranks, each steps even with an empty batch: the all-reduce needs them all.
   if (batch.num_graphs == 0 && !group_) return numbers;
 
@@ -547,23 +438,19 @@ StepNumbers Trainer::train_step() {
   numbers.det = out.metrics;
   lap(3);
 
-  // 5. Selector step: for each function, classify the bug the detector found hardest.
+  // 5. Selector step: each function's clean graph, labelled with the bug the detector found
+  // hardest (selector/wiring.h).
   if (selector_) {
     std::vector<data::GraphFeatures> targets;
-    for (size_t i : usable) {
-      std::vector<float> logp;
-      std::vector<int> rewrites;
-      for (size_t j = 0; j < jobs.size(); ++j) {
-        if (jobs[j].function != i || graph_of_job[j] < 0) continue;
-        logp.push_back(out.metrics.log_prob_correct[graph_of_job[j]]);
-        rewrites.push_back(jobs[j].rewrite);
+    for (size_t i : data.usable) {
+      std::vector<selector::PlantedOutcome> planted;
+      for (size_t j = 0; j < data.jobs.size(); ++j) {
+        if (data.jobs[j].function != i || graph_of_job[j] < 0) continue;
+        planted.push_back({data.jobs[j].rewrite, out.metrics.log_prob_correct[graph_of_job[j]]});
       }
-      const int hard = selector::hardest(logp);
-      if (hard < 0) continue;
-      data::GraphFeatures target = clean[i].features;
-      target.target_cand = rewrites[hard];
-      target.target_site = target.cand_site[rewrites[hard]];
-      targets.push_back(std::move(target));
+      if (auto target = selector::hardest_bug_target(data.clean[i].features, planted)) {
+        targets.push_back(std::move(*target));
+      }
     }
     if (!targets.empty() || group_) {
       selector_->set_training(true);

@@ -1,0 +1,93 @@
+#include "train/phases.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/parallel.h"
+#include "data/producer.h"
+#include "selector/wiring.h"
+#include "train/validation.h"
+
+namespace bugseek::train {
+
+uint64_t mix_seed(uint64_t a, uint64_t b) {
+  uint64_t x = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  return x;
+}
+
+StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
+                              size_t n, const PhaseContext& context) {
+  StepData step;
+  step.first = first;
+  step.records.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t index =
+        data::BatchProducer::function_index(first + i, functions.size(), context.seed, true);
+    step.records[i] = &functions[index];
+  }
+  data::SampleOptions options;
+  options.buggy_fraction = 0;
+  options.max_nodes = context.max_nodes;
+  step.clean.resize(n);
+  parallel_for(n, context.threads, [&](size_t i, int w) {
+    data::Rng rng(mix_seed(context.seed, first + i));
+    step.clean[i] =
+        data::make_sample(*step.records[i], options, *(*context.featurizers)[w], nullptr, rng);
+  });
+  for (size_t i = 0; i < n; ++i) {
+    if (step.clean[i].status == data::SampleStatus::kClean &&
+        !step.clean[i].features.cand_site.empty()) {
+      step.usable.push_back(i);
+    }
+  }
+  step.chosen.resize(n);
+  return step;
+}
+
+void choose_bugs(StepData& step, detector::Detector* selector, const selector::PolicyConfig& policy,
+                 int32_t max_batch_nodes, const PhaseContext& context) {
+  std::vector<std::vector<float>> log_scores(step.clean.size());
+  if (selector != nullptr && !step.usable.empty()) {
+    std::vector<const data::GraphFeatures*> graphs;
+    for (size_t i : step.usable) graphs.push_back(&step.clean[i].features);
+    size_t u = 0;
+    for (const data::Batch& batch : pack_batches(graphs, max_batch_nodes)) {
+      for (const auto& prediction : selector->predict(batch, 0)) {
+        const size_t i = step.usable[u++];
+        std::vector<float>& scores = log_scores[i];
+        scores.assign(step.clean[i].features.cand_site.size(), -1e9f);
+        for (const auto& p : prediction.proposals) {
+          scores[static_cast<size_t>(p.candidate)] = std::log(std::max(p.probability, 1e-30f));
+        }
+      }
+    }
+  }
+  step.jobs.clear();
+  for (size_t i : step.usable) {
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + i), 1));
+    step.chosen[i] = selector::choose_bugs(step.clean[i].features, log_scores[i], policy, rng);
+    for (size_t k = 0; k < step.chosen[i].size(); ++k) {
+      step.jobs.push_back({i, step.chosen[i][k], k});
+    }
+  }
+}
+
+void plant_bugs(StepData& step, const PhaseContext& context) {
+  data::SampleOptions options;
+  options.buggy_fraction = 1;
+  options.plant_attempts = 1;
+  options.max_nodes = context.max_nodes;
+  step.buggy.assign(step.jobs.size(), data::Sample{});
+  parallel_for(step.jobs.size(), context.threads, [&](size_t j, int w) {
+    const StepData::Job& job = step.jobs[j];
+    selector::FixedChoice choice(job.rewrite);
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + job.function), job.ordinal + 2));
+    step.buggy[j] = data::make_sample(*step.records[job.function], options,
+                                      *(*context.featurizers)[w], &choice, rng);
+  });
+}
+
+}  // namespace bugseek::train

@@ -1,0 +1,59 @@
+// The data phases of one training step, in order: take the step's clean functions, let the
+// selector score their rewrites and choose the bugs, plant them. Torch-free (the selector's
+// network is called through detector::Detector::predict); train/trainer.cc then runs the detector
+// and selector steps on the result. Every random draw is seeded by (seed, position of the
+// function in the epoch order, ...), never by thread or batch layout, so a resumed run and the
+// ranks of a distributed one draw what a single uninterrupted process would.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "data/sample.h"
+#include "data/shard.h"
+#include "detector/detector.h"
+#include "selector/policy.h"
+
+namespace bugseek::train {
+
+uint64_t mix_seed(uint64_t a, uint64_t b);
+
+struct PhaseContext {
+  uint64_t seed = 1;
+  uint32_t max_nodes = 0;  // functions with larger graphs are skipped
+  int threads = 1;
+  // One per thread.
+  std::vector<std::unique_ptr<data::Featurizer>>* featurizers = nullptr;
+};
+
+struct StepData {
+  uint64_t first = 0;  // epoch position of the step's first function (this rank's share)
+  std::vector<const data::FunctionRecord*> records;  // [n]
+  std::vector<data::Sample> clean;                   // [n]
+  std::vector<size_t> usable;                        // clean samples with at least one rewrite
+  std::vector<std::vector<int>> chosen;              // [n] rewrites to plant, per function
+
+  struct Job {
+    size_t function;  // index into records
+    int rewrite;      // candidate index in the clean graph
+    size_t ordinal;   // among its function's bugs
+  };
+  std::vector<Job> jobs;
+  std::vector<data::Sample> buggy;  // [jobs]
+};
+
+// 1. The n functions at epoch positions first .. first + n - 1 (seeded order over `functions`,
+// a new permutation each epoch) and their clean graphs.
+StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
+                              size_t n, const PhaseContext& context);
+
+// 2. The bugs to plant in each usable function: the selector's scores (null selector: the random
+// baseline) through the policy. Scoring batches hold at most `max_batch_nodes` nodes.
+void choose_bugs(StepData& step, detector::Detector* selector, const selector::PolicyConfig& policy,
+                 int32_t max_batch_nodes, const PhaseContext& context);
+
+// 3. The chosen bugs planted (re-parse, the repairing rewrite found, featurized).
+void plant_bugs(StepData& step, const PhaseContext& context);
+
+}  // namespace bugseek::train
