@@ -4,13 +4,13 @@
 // to the ATen reference ops (index_select / index_add / scatter_reduce).
 #include "detector/edge_ops.h"
 
+#include <ATen/Parallel.h>
+#include <torch/autograd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
-
-#include <ATen/Parallel.h>
-#include <torch/autograd.h>
 
 #include "detector/segment_ops.h"
 
@@ -28,7 +28,8 @@ void check_rows(const at::Tensor& x, const char* what) {
 }
 
 // out[e] = x[index[e]], divided by its segment's size in `mean_ptr` when given (mean backward).
-at::Tensor gather_kernel(const at::Tensor& x_in, const at::Tensor& index, const at::Tensor& mean_ptr) {
+at::Tensor gather_kernel(const at::Tensor& x_in, const at::Tensor& index,
+                         const at::Tensor& mean_ptr) {
   const auto x = x_in.contiguous();
   const int64_t rows = index.size(0), cols = x.size(1);
   auto out = at::empty({rows, cols}, x.options());
@@ -190,7 +191,8 @@ struct SegmentReduceFn : torch::autograd::Function<SegmentReduceFn> {
       return out;
     }
     ctx->save_for_backward({segment, ptr});
-    return segment_sum_kernel(x, order, ptr, static_cast<SegmentReduce>(reduce) == SegmentReduce::kMean);
+    return segment_sum_kernel(x, order, ptr,
+                              static_cast<SegmentReduce>(reduce) == SegmentReduce::kMean);
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto reduce = static_cast<SegmentReduce>(ctx->saved_data["reduce"].toInt());
@@ -223,7 +225,8 @@ struct SegmentMatmulFn : torch::autograd::Function<SegmentMatmulFn> {
     at::Tensor grad_x, grad_w, grad_b;
     if (ctx->needs_input_grad(0)) grad_x = at::empty_like(x);
     if (ctx->needs_input_grad(1)) grad_w = at::zeros_like(weight);
-    if (ctx->needs_input_grad(2)) grad_b = at::zeros({weight.size(0), weight.size(2)}, grad.options());
+    if (ctx->needs_input_grad(2))
+      grad_b = at::zeros({weight.size(0), weight.size(2)}, grad.options());
     for (size_t r = 0; r + 1 < offsets.size(); ++r) {
       const int64_t len = offsets[r + 1] - offsets[r];
       if (len == 0) continue;
@@ -310,8 +313,8 @@ at::Tensor segment_matmul(const at::Tensor& x, const at::Tensor& weight, const a
               weight.sizes(), " and ", bias.sizes());
   TORCH_CHECK(static_cast<int64_t>(offsets.size()) == weight.size(0) + 1 && offsets.front() == 0 &&
                   offsets.back() == x.size(0) && std::is_sorted(offsets.begin(), offsets.end()),
-              "segment_matmul: offsets must rise from 0 to ", x.size(0), " in ",
-              weight.size(0) + 1, " steps");
+              "segment_matmul: offsets must rise from 0 to ", x.size(0), " in ", weight.size(0) + 1,
+              " steps");
   if (x.is_cpu() && !(records_grad(x) || records_grad(weight) || records_grad(bias))) {
     return segment_matmul_kernel(x.contiguous(), weight, bias, offsets);
   }

@@ -5,10 +5,10 @@
 // float and double): LibTorch 1.13's index_select / index_add cost about 1 us per row on CPU.
 #pragma once
 
+#include <ATen/ATen.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <ATen/ATen.h>
 
 namespace bugseek::detector {
 

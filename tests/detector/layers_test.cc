@@ -140,6 +140,106 @@ INSTANTIATE_TEST_SUITE_P(Aggregations, GnnLayerReference,
                          ::testing::Values(Aggregation::kMax, Aggregation::kMean,
                                            Aggregation::kSum));
 
+// The layer as it was before detector/edge_ops.h: per-relation index_select + addmm, and
+// index_add / scatter_reduce aggregation. Its gradients are the reference for the new kernels.
+at::Tensor index_select_gnn_layer(GnnLayerImpl& layer, const at::Tensor& h, const data::Batch& b) {
+  std::vector<at::Tensor> parts, dsts;
+  for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
+    for (int dir = 0; dir < 2; ++dir) {
+      const auto& from = dir == 0 ? b.edge_src[k] : b.edge_dst[k];
+      const auto& to = dir == 0 ? b.edge_dst[k] : b.edge_src[k];
+      if (from.empty()) continue;
+      auto src = at::tensor(std::vector<int64_t>(from.begin(), from.end()));
+      parts.push_back(at::addmm(layer.rel_bias[2 * k + dir], h.index_select(0, src),
+                                layer.rel_weight[2 * k + dir]));
+      dsts.push_back(at::tensor(std::vector<int64_t>(to.begin(), to.end())));
+    }
+  }
+  auto msgs = at::cat(parts, 0);
+  auto dst = at::cat(dsts, 0);
+  const int64_t n = h.size(0);
+  auto count = at::bincount(dst, {}, n).to(at::kFloat).unsqueeze(1);
+  at::Tensor agg;
+  switch (layer.aggregation) {
+    case Aggregation::kMax: agg = segment_max(msgs, dst, n); break;
+    case Aggregation::kMean: agg = segment_sum(msgs, dst, n) / count.clamp_min(1); break;
+    case Aggregation::kSum: agg = segment_sum(msgs, dst, n); break;
+  }
+  auto delta = at::gelu(layer.update->forward(at::cat({h, agg}, 1)));
+  return layer.norm->forward(h + delta);
+}
+
+TEST_P(GnnLayerReference, GradientsEqualTheIndexSelectPath) {
+  DetectorConfig c = small_config(ModelFamily::kGnn);
+  c.aggregation = GetParam();
+  torch::manual_seed(5);
+  GnnLayer layer(c);
+  layer->eval();
+  const data::Batch b = synthetic_batch(small_spec(), 3, 16);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, false);
+  const auto h0 = at::randn({b.num_nodes, c.hidden});
+  const auto upstream = at::randn({b.num_nodes, c.hidden});
+  std::vector<at::Tensor> got[2];
+  for (int variant = 0; variant < 2; ++variant) {
+    layer->zero_grad();
+    auto h = h0.clone().requires_grad_(true);
+    auto out = variant == 0 ? layer->forward(h, t) : index_select_gnn_layer(*layer, h, b);
+    (out * upstream).sum().backward();
+    got[variant] = {out.detach(), h.grad()};
+    for (const auto& p : layer->parameters()) got[variant].push_back(p.grad().clone());
+  }
+  ASSERT_EQ(got[0].size(), got[1].size());
+  for (size_t i = 0; i < got[0].size(); ++i) {
+    EXPECT_TRUE(at::allclose(got[0][i], got[1][i], 1e-5, 1e-5))
+        << i << ": max diff " << (got[0][i] - got[1][i]).abs().max().item<float>();
+  }
+}
+
+// Subtoken pooling as it was: embed the padded [N, kMaxSubtokens] grid, mask, pool.
+at::Tensor padded_embedding(NodeEmbeddingImpl& emb, const data::Batch& b) {
+  auto subtokens = at::tensor(std::vector<int64_t>(b.subtokens.begin(), b.subtokens.end()))
+                       .view({b.num_nodes, data::kMaxSubtokens});
+  auto types = at::tensor(std::vector<int64_t>(b.node_types.begin(), b.node_types.end()));
+  auto e = emb.subtoken->forward(subtokens);
+  auto present = (subtokens != 0).unsqueeze(2);
+  at::Tensor pooled;
+  if (emb.pooling == Pooling::kMax) {
+    pooled = std::get<0>(
+        e.masked_fill(present.logical_not(), -std::numeric_limits<float>::infinity()).max(1));
+    pooled = pooled.masked_fill(present.any(1).logical_not(), 0.0);
+  } else {
+    pooled = (e * present).sum(1) / present.sum(1).clamp_min(1);
+  }
+  return pooled + emb.node_type->forward(types);
+}
+
+TEST(NodeEmbedding, EqualsPaddedPoolingWithGradients) {
+  for (Pooling pooling : {Pooling::kMax, Pooling::kMean}) {
+    DetectorConfig c = small_config(ModelFamily::kGnn);
+    c.subtoken_pooling = pooling;
+    torch::manual_seed(6);
+    NodeEmbedding emb(c);
+    const data::Batch b = synthetic_batch(small_spec(), 3, 17);
+    const BatchTensors t = to_tensors(b, c, at::kCPU, false);
+    const auto upstream = at::randn({b.num_nodes, c.hidden});
+    std::vector<at::Tensor> got[2];
+    for (int variant = 0; variant < 2; ++variant) {
+      emb->zero_grad();
+      auto out = variant == 0 ? emb->forward(t) : padded_embedding(*emb, b);
+      (out * upstream).sum().backward();
+      got[variant] = {out.detach(), emb->subtoken->weight.grad().clone(),
+                      emb->node_type->weight.grad().clone()};
+    }
+    // Max picks the same values; mean sums in another order than sum(1).
+    EXPECT_TRUE(at::allclose(got[0][0], got[1][0], 1e-6, 1e-6)) << pooling_name(pooling);
+    if (pooling == Pooling::kMax) {
+      EXPECT_TRUE(at::equal(got[0][0], got[1][0]));
+    }
+    EXPECT_TRUE(at::allclose(got[0][1], got[1][1], 1e-6, 1e-6)) << pooling_name(pooling);
+    EXPECT_TRUE(at::equal(got[0][2], got[1][2])) << pooling_name(pooling);
+  }
+}
+
 TEST(GreatBias, MatchesDenseConstruction) {
   torch::NoGradGuard no_grad;
   const DetectorConfig c = small_config(ModelFamily::kTransformer);
