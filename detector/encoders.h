@@ -51,7 +51,7 @@ class GnnLayerImpl : public torch::nn::Module {
   at::Tensor rel_bias;    // [kNumRelations, hidden]
   torch::nn::Linear update{nullptr};  // [2 hidden -> hidden]
   torch::nn::LayerNorm norm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Dropout dropout{nullptr};  // holds p; applied by hashed_dropout (dropout.h)
   Aggregation aggregation;
 };
 TORCH_MODULE(GnnLayer);
@@ -74,8 +74,8 @@ struct AttentionBias {
   at::Tensor index;     // [P * heads] flat positions in [G, heads, L, L]
   at::Tensor values;    // [P * heads]
   at::Tensor key_mask;  // [G, 1, 1, L]
-  // logits + bias; adds in place (the logits must not be needed by autograd as they are).
-  at::Tensor apply(at::Tensor logits) const;
+  // logits + bias, a new tensor [G, heads, L, L].
+  at::Tensor apply(const at::Tensor& logits) const;
 };
 
 // A pre-LayerNorm transformer block whose attention logits get an additive bias.
@@ -90,7 +90,7 @@ class GreatLayerImpl : public torch::nn::Module {
   int heads;
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   torch::nn::Linear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Dropout dropout{nullptr};  // holds p; applied by hashed_dropout (dropout.h)
 };
 TORCH_MODULE(GreatLayer);
 
@@ -117,7 +117,7 @@ class GreatEncoderImpl : public torch::nn::Module {
   at::Tensor edge_bias;  // [layers, kNumRelations, heads]
   std::vector<GreatLayer> layers;
   torch::nn::LayerNorm final_norm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Dropout dropout{nullptr};  // holds p; applied by hashed_dropout (dropout.h)
 };
 TORCH_MODULE(GreatEncoder);
 

@@ -3,8 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "detector/encoders.h"
+#include "detector/dropout.h"
 #include "detector/edge_ops.h"
+#include "detector/encoders.h"
 
 namespace bugseek::detector {
 
@@ -48,9 +49,12 @@ namespace {
 
 SegmentReduce reduction(Aggregation aggregation) {
   switch (aggregation) {
-    case Aggregation::kMax: return SegmentReduce::kMax;
-    case Aggregation::kMean: return SegmentReduce::kMean;
-    case Aggregation::kSum: return SegmentReduce::kSum;
+    case Aggregation::kMax:
+      return SegmentReduce::kMax;
+    case Aggregation::kMean:
+      return SegmentReduce::kMean;
+    case Aggregation::kSum:
+      return SegmentReduce::kSum;
   }
   TORCH_CHECK(false, "GnnLayer: unknown aggregation");
 }
@@ -62,7 +66,7 @@ at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
   auto agg = segment_reduce(messages(h, batch), batch.by_dst, reduction(aggregation));  // [N, H]
   auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
   if (hidden_out != nullptr) *hidden_out = delta;
-  return norm->forward(h + dropout->forward(delta));
+  return norm->forward(h + hashed_dropout(delta, dropout->options.p(), is_training()));
 }
 
 GnnEncoderImpl::GnnEncoderImpl(const DetectorConfig& c) {

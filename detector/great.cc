@@ -1,7 +1,10 @@
 // The GREAT-style transformer encoder: self-attention written out so edges can bias its logits.
+#include <torch/autograd.h>
+
 #include <cmath>
 #include <string>
 
+#include "detector/dropout.h"
 #include "detector/encoders.h"
 
 namespace bugseek::detector {
@@ -9,8 +12,8 @@ namespace {
 
 // Fixed sinusoidal positions [L, H] (no weights, so any length up to max_len works).
 at::Tensor sinusoid(int64_t len, int64_t hidden, const at::TensorOptions& options) {
-  auto pos = at::arange(len, options).unsqueeze(1);                      // [L, 1]
-  auto i = at::arange(0, hidden, 2, options);                            // [ceil(H/2)]
+  auto pos = at::arange(len, options).unsqueeze(1);  // [L, 1]
+  auto i = at::arange(0, hidden, 2, options);        // [ceil(H/2)]
   auto angle = pos * at::exp(i * (-std::log(10000.0) / static_cast<double>(hidden)));  // [L, H/2]
   auto pe = at::zeros({len, hidden}, options);
   pe.index_put_({at::indexing::Slice(), at::indexing::Slice(0, at::indexing::None, 2)},
@@ -33,24 +36,67 @@ GreatLayerImpl::GreatLayerImpl(const DetectorConfig& c) : heads(c.heads) {
   dropout = register_module("dropout", torch::nn::Dropout(c.dropout));
 }
 
-at::Tensor AttentionBias::apply(at::Tensor logits) const {
-  if (index.numel() > 0) logits.view({-1}).index_add_(0, index, values);
-  return logits.add_(key_mask);
+namespace {
+
+// logits + key_mask, then values[i] added at flat position index[i] (serially: positions repeat
+// when several relations join the same pair).
+at::Tensor biased(const at::Tensor& logits, const at::Tensor& key_mask, const at::Tensor& index,
+                  const at::Tensor& values_in) {
+  auto out = at::add(logits, key_mask);
+  if (!out.is_cpu()) return out.view({-1}).index_add_(0, index, values_in).view(out.sizes());
+  const auto values = values_in.contiguous();
+  AT_DISPATCH_FLOATING_TYPES(out.scalar_type(), "attention_bias", [&] {
+    scalar_t* o = out.data_ptr<scalar_t>();
+    const scalar_t* v = values.data_ptr<scalar_t>();
+    const int64_t* at = index.data_ptr<int64_t>();
+    for (int64_t i = 0; i < index.numel(); ++i) o[at[i]] += v[i];
+  });
+  return out;
+}
+
+// The logits' gradient passes through as it is; the values' is read at their positions. (An
+// index_add_ on a view of the logits made autograd clone their whole gradient per layer.)
+struct AttentionBiasFn : torch::autograd::Function<AttentionBiasFn> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& logits,
+                            const at::Tensor& key_mask, const at::Tensor& index,
+                            const at::Tensor& values) {
+    ctx->save_for_backward({index});
+    return biased(logits, key_mask, index, values);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto index = ctx->get_saved_variables()[0];
+    return {grads[0], at::Tensor(), at::Tensor(), grads[0].reshape({-1}).index_select(0, index)};
+  }
+};
+
+}  // namespace
+
+at::Tensor AttentionBias::apply(const at::Tensor& logits) const {
+  const bool grad =
+      at::GradMode::is_enabled() && (logits.requires_grad() || values.requires_grad());
+  if (!grad || !logits.is_cpu()) return biased(logits, key_mask, index, values);
+  return AttentionBiasFn::apply(logits, key_mask, index, values);
 }
 
 at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bias,
                                    at::Tensor* hidden_out) {
   const int64_t g = x.size(0), len = x.size(1), hidden = x.size(2), dh = hidden / heads;
-  auto qkv_out = qkv->forward(norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
-  auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];                  // [G, heads, L, dh]
-  // The scaled logits are a fresh tensor nothing saves for backward: the bias goes in in place.
-  auto logits = bias.apply(at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh)));
-  auto attn = dropout->forward(at::softmax(logits, -1));                  // [G, heads, L, L]
+  auto drop = [&](const at::Tensor& t) {
+    return hashed_dropout(t, dropout->options.p(), is_training());
+  };
+  auto qkv_out =
+      qkv->forward(norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
+  auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];  // [G, heads, L, dh]
+  // Scaling q ([G, heads, L, dh]) rather than the logits ([G, heads, L, L]) saves a pass.
+  q = q * (1.0 / std::sqrt(static_cast<double>(dh)));
+  auto logits = bias.apply(at::matmul(q, k.transpose(-2, -1)));  // [G, heads, L, L]
+  auto attn = drop(at::softmax(logits, -1));                     // [G, heads, L, L]
   auto ctx = at::matmul(attn, v).permute({0, 2, 1, 3}).reshape({g, len, hidden});
-  auto y = x + dropout->forward(out->forward(ctx));
+  auto y = x + drop(out->forward(ctx));
   auto ff = at::gelu(ff1->forward(norm2->forward(y)));
   if (hidden_out != nullptr) *hidden_out = ff;
-  return y + dropout->forward(ff2->forward(ff));
+  return y + drop(ff2->forward(ff));
 }
 
 GreatEncoderImpl::GreatEncoderImpl(const DetectorConfig& c) : heads(c.heads) {
@@ -67,10 +113,10 @@ GreatEncoderImpl::GreatEncoderImpl(const DetectorConfig& c) : heads(c.heads) {
 at::Tensor GreatEncoderImpl::bias_positions(const BatchTensors& batch) {
   // bias_pair = (g * L + i) * L + j  ->  ((g * heads + head) * L + i) * L + j
   const int64_t area = batch.seq_len * batch.seq_len;
-  auto g = at::div(batch.bias_pair, area, "floor").unsqueeze(1);            // [P, 1]
-  auto within = at::remainder(batch.bias_pair, area).unsqueeze(1);         // [P, 1]
-  auto head = at::arange(heads, batch.bias_pair.options()).unsqueeze(0);   // [1, heads]
-  return (g * heads + head) * area + within;                               // [P, heads]
+  auto g = at::div(batch.bias_pair, area, "floor").unsqueeze(1);          // [P, 1]
+  auto within = at::remainder(batch.bias_pair, area).unsqueeze(1);        // [P, 1]
+  auto head = at::arange(heads, batch.bias_pair.options()).unsqueeze(0);  // [1, heads]
+  return (g * heads + head) * area + within;                              // [P, heads]
 }
 
 at::Tensor GreatEncoderImpl::key_mask(const BatchTensors& batch) {
@@ -98,8 +144,11 @@ at::Tensor GreatEncoderImpl::forward(const at::Tensor& x, const BatchTensors& ba
                                      ActivationTaps* taps) {
   TORCH_CHECK(batch.seq_len > 0, "GreatEncoder: batch has no token grid (to_tensors(..., true))");
   const int64_t g = batch.num_graphs, len = batch.seq_len, hidden = x.size(1);
+  auto drop = [&](const at::Tensor& t) {
+    return hashed_dropout(t, dropout->options.p(), is_training());
+  };
   auto seq = x.index_select(0, batch.token_node.view({-1})).view({g, len, hidden});
-  seq = dropout->forward(seq + sinusoid(len, hidden, x.options()));
+  seq = drop(seq + sinusoid(len, hidden, x.options()));
   const auto positions = bias_positions(batch);
   const auto mask = key_mask(batch);
   at::Tensor real_tokens;  // [T] flat positions of the unpadded tokens, for taps only

@@ -274,6 +274,35 @@ TEST(GreatBias, MatchesDenseConstruction) {
   }
 }
 
+TEST(GreatBias, GradientsEqualTheIndexAddPath) {
+  const DetectorConfig c = small_config(ModelFamily::kTransformer);
+  torch::manual_seed(8);
+  GreatEncoder enc(c);
+  const data::Batch b = synthetic_batch(small_spec(), 3, 18);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, true);
+  const auto positions = enc->bias_positions(t);
+  const auto mask = enc->key_mask(t);
+  const auto logits0 = at::randn({b.num_graphs, c.heads, t.seq_len, t.seq_len});
+  const auto upstream = at::randn(logits0.sizes());
+  std::vector<at::Tensor> got[2];
+  for (int variant = 0; variant < 2; ++variant) {
+    enc->zero_grad();
+    auto logits = logits0.clone().requires_grad_(true);
+    const AttentionBias bias = enc->layer_bias(1, t, positions, mask);
+    auto out = variant == 0
+                   ? bias.apply(logits)
+                   : (logits + at::zeros_like(logits0).view({-1}).index_add(0, bias.index,
+                                                                            bias.values)
+                                   .view(logits0.sizes())) + bias.key_mask;
+    (out * upstream).sum().backward();
+    got[variant] = {out.detach(), logits.grad(), enc->edge_bias.grad().clone()};
+  }
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(at::allclose(got[0][i], got[1][i], 1e-5, 1e-5)) << i;
+  }
+  EXPECT_GT(got[0][2][1].abs().sum().item<float>(), 0.0f);  // layer 1's biases got a gradient
+}
+
 TEST(FirstTokenPositions, SyntaxReadsFirstTokenSymbolFirstOccurrence) {
   // root(0) -> a(1) -> t2, t3; root -> t4; symbol 5 occurs at t3 and t4; 6 is isolated.
   data::GraphFeatures g;
