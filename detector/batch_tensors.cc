@@ -210,16 +210,16 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    std::vector<int64_t> pair(keys.size()), rel(keys.size());
+    std::vector<int64_t> pair(keys.size()), pair_rel(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) {
       pair[i] = keys[i] / kNumRelations;
-      rel[i] = keys[i] % kNumRelations;
+      pair_rel[i] = keys[i] % kNumRelations;
     }
     t.token_node = to_tensor(token_node, device).view({g, len});
     t.token_mask = mask.to(device);
     t.node_slot = to_tensor(node_slot, device);
     t.bias_pair = to_tensor(pair, device);
-    t.bias_rel = to_tensor(rel, device);
+    t.bias_by_rel = on_device(make_csr(pair_rel, kNumRelations));
   }
 
   // ---- heads

@@ -45,7 +45,7 @@ struct BatchTensors {
   at::Tensor token_mask;  // [G, L] bool, true for real tokens
   at::Tensor node_slot;   // [N] flat slot g * L + position each node's representation comes from
   at::Tensor bias_pair;   // [P] flat (g * L + i) * L + j of each distinct (pair, relation)
-  at::Tensor bias_rel;    // [P] relation of that entry
+  Csr bias_by_rel;        // bias_by_rel.segment [P]: relation of that entry (kNumRelations segments)
 
   // Heads.
   at::Tensor site_node;   // [S]

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "detector/dropout.h"
+#include "detector/edge_ops.h"
 #include "detector/encoders.h"
 
 namespace bugseek::detector {
@@ -48,8 +49,8 @@ at::Tensor biased(const at::Tensor& logits, const at::Tensor& key_mask, const at
   AT_DISPATCH_FLOATING_TYPES(out.scalar_type(), "attention_bias", [&] {
     scalar_t* o = out.data_ptr<scalar_t>();
     const scalar_t* v = values.data_ptr<scalar_t>();
-    const int64_t* at = index.data_ptr<int64_t>();
-    for (int64_t i = 0; i < index.numel(); ++i) o[at[i]] += v[i];
+    const int64_t* pos = index.data_ptr<int64_t>();
+    for (int64_t i = 0; i < index.numel(); ++i) o[pos[i]] += v[i];
   });
   return out;
 }
@@ -129,7 +130,7 @@ AttentionBias GreatEncoderImpl::layer_bias(int layer, const BatchTensors& batch,
                                            const at::Tensor& positions, const at::Tensor& mask) {
   AttentionBias bias;
   bias.index = positions.reshape({-1});
-  bias.values = edge_bias[layer].index_select(0, batch.bias_rel).reshape({-1});  // [P * heads]
+  bias.values = gather_rows(edge_bias[layer], batch.bias_by_rel).reshape({-1});  // [P * heads]
   bias.key_mask = mask;
   return bias;
 }
