@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "common/checksum.h"
 #include "common/error.h"
 #include "data/vocab.h"
 #include "detector/model_file.h"
@@ -31,6 +32,8 @@ int run_inspect(int argc, char** argv) {
   detector::ModelFile model = detector::load_model_file(path);
   data::Vocabulary vocab = data::Vocabulary::from_bytes(model.vocab_model);
   detector::Detector det = detector::make_detector(model, detector::DeviceKind::kCpu);
+  char weights_crc[16];
+  std::snprintf(weights_crc, sizeof weights_crc, "%08x", crc32(model.weights));
   std::cout << "file             " << path << "\n"
             << "format           " << detector::kModelFormatName << " v"
             << detector::kModelFormatVersion << "\n"
@@ -39,7 +42,7 @@ int run_inspect(int argc, char** argv) {
             << "vocabulary       " << vocab.size() << " SentencePiece pieces ("
             << model.vocab_model.size() << " bytes)\n"
             << "parameters       " << det.num_parameters() << " (" << model.weights.size()
-            << " bytes)\n";
+            << " bytes, weights crc32 " << weights_crc << ")\n";
   for (const auto& [key, value] : model.info) {
     std::cout << key << std::string(key.size() < 17 ? 17 - key.size() : 1, ' ') << value << "\n";
   }

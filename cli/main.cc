@@ -1,4 +1,5 @@
 // `bugseek`: one binary, a table of subcommands. Every error ends here as `bugseek: error: ...`.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -53,6 +54,9 @@ int print_table(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) then fails the write with EFBIG, reported like a full disk,
+  // instead of killing the process mid-checkpoint.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     print_table(stderr);
     return 2;

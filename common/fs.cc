@@ -54,6 +54,36 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
   }
 }
 
+void append_file(const fs::path& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw_error("append_file", path.string(), std::strerror(errno));
+  ssize_t n = -1;
+  do {
+    n = ::write(fd, bytes.data(), bytes.size());
+  } while (n < 0 && errno == EINTR);
+  const int err = n < 0 ? errno : 0;
+  ::close(fd);
+  if (n < 0) throw_error("append_file", path.string(), std::strerror(err));
+  if (static_cast<size_t>(n) != bytes.size()) {
+    throw_error("append_file", path.string(),
+                "wrote " + std::to_string(n) + " of " + std::to_string(bytes.size()) + " bytes");
+  }
+}
+
+int remove_stale_temp_files(const fs::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || at + 5 >= name.size()) continue;
+    if (name.find_first_not_of("0123456789", at + 5) != std::string::npos) continue;
+    std::error_code remove_error;
+    if (entry.is_regular_file() && fs::remove(entry.path(), remove_error)) ++removed;
+  }
+  return removed;
+}
+
 std::optional<fs::path> find_python_stdlib() {
   if (const char* env = std::getenv("BUGSEEK_PYTHON_STDLIB"); env && *env) {
     if (fs::is_directory(env)) return fs::path(env);

@@ -155,7 +155,7 @@ double ProcessGroup::average_gradients(detector::Detector& model, double weight)
     at::Tensor p = params[i];
     const int64_t n = p.numel();
     if (has_grad[static_cast<int64_t>(i)].item<float>() > 0) {
-      // div() last: a fresh tensor, not a view (the optimizer's zero_grad detaches it in place).
+      // div() last: a fresh tensor, not a view (an optimizer's zero_grad detaches it in place).
       at::Tensor average = buffer.narrow(0, offset, n).view(p.sizes()).to(p.options()).div(total);
       if (p.grad().defined()) {
         p.mutable_grad().copy_(average);

@@ -80,6 +80,16 @@ void set_lr(torch::optim::Adam& optimizer, double lr) {
   }
 }
 
+// Gradients set to none rather than zero (PyTorch's set_to_none): a parameter the step does not
+// reach (a head without candidates in this batch) is then skipped by Adam alike whether the run
+// is fresh, long running or just resumed; zeroed gradients would let Adam move it in a long run
+// but not right after a resume, and the resumed run would drift from an uninterrupted one.
+void clear_gradients(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) p.mutable_grad().reset();
+  }
+}
+
 double clip_gradients(detector::Detector& model, double max_norm) {
   auto params = detector::parameters(model);
   if (max_norm <= 0) return 0;
@@ -116,6 +126,7 @@ class Trainer {
   void save_checkpoint(bool is_best);
   void log_step(const StepNumbers& numbers, double graphs_per_s);
   void append_metrics(json::Value record);
+  void trim_run_dir_to_checkpoint();
   void join_process_group();
   // The gradients of `model` averaged over the ranks (each weighted by its sample count); returns
   // the samples of all ranks (0: nothing to step).
@@ -162,6 +173,9 @@ void Trainer::open_run_dir() {
   }
   fs::create_directories(run_dir_);
   if (!config_.resume && leader()) {
+    // Leftovers of an attempt killed before its first checkpoint: this run starts them anew.
+    remove_stale_temp_files(run_dir_);
+    fs::remove(run_dir_ / "metrics.jsonl");
     write_file_atomic(run_dir_ / "config.ini", config_to_text(config_));
   }
   log_info("train", "run directory ", run_dir_.string());
@@ -354,6 +368,7 @@ void Trainer::restore() {
   if (!fs::exists(path)) throw UsageError("nothing to resume: " + path.string() + " is missing");
   TrainState state = load_state(path);
   progress_ = state.progress;
+  if (leader()) trim_run_dir_to_checkpoint();
   detector_->load_weights(state.detector_weights);
   load_optimizer(*detector_optim_, state.detector_optimizer, detector::device_of(*detector_));
   if (selector_) {
@@ -423,7 +438,7 @@ StepNumbers Trainer::train_step() {
                             : mix_seed(config_.seed, step));
   detector_->set_training(true);
   set_lr(*detector_optim_, config_.lr * lr_scale);
-  detector_optim_->zero_grad();
+  clear_gradients(*detector_optim_);
   detector::ForwardOutput out;
   if (batch.num_graphs > 0) {
     out = detector::forward(*detector_, batch);
@@ -455,7 +470,7 @@ StepNumbers Trainer::train_step() {
     if (!targets.empty() || group_) {
       selector_->set_training(true);
       set_lr(*selector_optim_, config_.selector_lr * lr_scale);
-      selector_optim_->zero_grad();
+      clear_gradients(*selector_optim_);
       if (!targets.empty()) {
         data::Batch selector_batch;
         for (const auto& t : targets) data::append_to_batch(selector_batch, t);
@@ -486,8 +501,37 @@ void Trainer::join_process_group() {
 }
 
 void Trainer::append_metrics(json::Value record) {
-  std::ofstream out(run_dir_ / "metrics.jsonl", std::ios::app);
-  out << json::dump(record) << "\n";
+  append_file(run_dir_ / "metrics.jsonl", json::dump(record) + "\n");
+}
+
+// After a kill, the run continues from its last checkpoint: metrics.jsonl loses the records of
+// the steps that will be trained again (and a line torn by the kill), and temporary files of
+// writes the kill cut short go.
+void Trainer::trim_run_dir_to_checkpoint() {
+  const int stale = remove_stale_temp_files(run_dir_);
+  if (stale > 0) log_info("train", "removed ", stale, " temporary file(s) of an interrupted write");
+  const fs::path metrics = run_dir_ / "metrics.jsonl";
+  if (!fs::exists(metrics)) return;
+  std::istringstream in(read_file(metrics));
+  std::string kept;
+  int dropped = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    try {
+      const json::Value record = json::parse(line);
+      if (record.at("step").as_int() <= static_cast<int64_t>(progress_.step)) {
+        kept += line + "\n";
+        continue;
+      }
+    } catch (const std::exception&) {
+      // a torn or foreign line: dropped with the others
+    }
+    ++dropped;
+  }
+  if (dropped == 0) return;
+  write_file_atomic(metrics, kept);
+  log_info("train", "metrics.jsonl: dropped ", dropped, " record(s) after the checkpoint's step ",
+           progress_.step);
 }
 
 void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
