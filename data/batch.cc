@@ -1,5 +1,7 @@
 #include "data/batch.h"
 
+#include "common/fault.h"
+
 namespace bugseek::data {
 namespace {
 
@@ -40,7 +42,8 @@ void append_to_batch(Batch& batch, const GraphFeatures& g) {
   append_offset(batch.cand_node, g.cand_node, node_off);
   append_offset(batch.cand_node2, g.cand_node2, node_off);
 
-  batch.target_site.push_back(g.target_site < 0 ? -1 : g.target_site + site_off);
+  const int32_t site_shift = test_fault("batch-target-offset") ? site_off + 1 : site_off;
+  batch.target_site.push_back(g.target_site < 0 ? -1 : g.target_site + site_shift);
   batch.target_cand.push_back(g.target_cand < 0 ? -1 : g.target_cand + cand_off);
 
   batch.num_nodes += g.num_nodes;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/fault.h"
 #include "common/log.h"
 #include "data/node_vocab.h"
 
@@ -40,12 +41,13 @@ GraphFeatures Featurizer::featurize(const parser::CodeGraph& graph, const parser
   f.node_types.resize(n);
   for (int32_t i = 0; i < n; ++i) {
     const parser::Node& node = graph.nodes[i];
-    f.node_types[i] = node_type_id(node, node_type_vocab_size_);
+    f.node_types[i] = test_fault("constant-node-types") ? kNodeTypeFirstGrammar
+                                                         : node_type_id(node, node_type_vocab_size_);
     if (node.kind == parser::NodeKind::kSyntax) {
       continue;  // syntax nodes are described by their type alone
     }
     if (node.kind == parser::NodeKind::kToken) f.tokens.push_back(i);
-    if (!node.text.empty()) {
+    if (!node.text.empty() && !test_fault("subtokens-dropped")) {
       const Vocabulary::Subtokens& ids = label(node.text);
       std::copy(ids.begin(), ids.end(), f.subtokens.begin() + static_cast<size_t>(i) * kMaxSubtokens);
     }
@@ -109,8 +111,10 @@ GraphFeatures Featurizer::featurize(const parser::CodeGraph& graph, const parser
       throw_error("featurize", "", str_cat("target rewrite ", target_rewrite, " out of range (",
                                            num_cands, " candidates)"));
     }
-    f.target_cand = target_rewrite;
-    f.target_site = static_cast<int32_t>(sites.rewrites[target_rewrite].site);
+    f.target_cand = test_fault("label-off-by-one")
+                        ? static_cast<int32_t>((static_cast<size_t>(target_rewrite) + 1) % num_cands)
+                        : target_rewrite;
+    f.target_site = static_cast<int32_t>(sites.rewrites[static_cast<size_t>(f.target_cand)].site);
   }
   return f;
 }

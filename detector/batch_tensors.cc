@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/fault.h"
 #include "parser/rewrites.h"
 
 namespace bugseek::detector {
@@ -145,12 +146,14 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
   t.node_graph = to_tensor(b.node_graph, device);
   // Relation 2k is edge kind k as stored, 2k + 1 the same edges reversed.
   std::vector<int64_t> src, dst, rel;
+  const bool drop_kind = test_fault("drop-edge-kind");  // loses edge kind 2 (doctor tests)
   for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
     for (int dir = 0; dir < 2; ++dir) {
-      const auto& from = dir == 0 ? b.edge_src[k] : b.edge_dst[k];
-      const auto& to = dir == 0 ? b.edge_dst[k] : b.edge_src[k];
       const int r = 2 * k + dir;
       t.rel_offset[static_cast<size_t>(r)] = static_cast<int64_t>(src.size());
+      if (drop_kind && k == 2) continue;
+      const auto& from = dir == 0 ? b.edge_src[k] : b.edge_dst[k];
+      const auto& to = dir == 0 ? b.edge_dst[k] : b.edge_src[k];
       src.insert(src.end(), from.begin(), from.end());
       dst.insert(dst.end(), to.begin(), to.end());
       rel.insert(rel.end(), from.size(), r);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fault.h"
 #include "detector/dropout.h"
 #include "detector/edge_ops.h"
 #include "detector/encoders.h"
@@ -84,6 +85,8 @@ at::Tensor GnnEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batc
   for (size_t i = 0; i < layers.size(); ++i) {
     at::Tensor hidden;
     h = layers[i]->forward(h, batch, taps != nullptr ? &hidden : nullptr);
+    // A planted pipeline bug for the doctor's tests: the first layer passes on no gradient.
+    if (i == 0 && test_fault("detached-encoder")) h = h.detach();
     if (taps == nullptr) continue;
     const std::string name = "gnn.layer" + std::to_string(i);
     taps->emplace_back(name + ".gelu", hidden);

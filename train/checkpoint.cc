@@ -1,13 +1,25 @@
 #include "train/checkpoint.h"
 
+#include <cstdio>
 #include <sstream>
+#include <vector>
 
+#include "common/checksum.h"
 #include "common/error.h"
+#include "common/fault.h"
 #include "common/fs.h"
 #include "common/section_file.h"
 
 namespace bugseek::train {
+namespace fs = std::filesystem;
 namespace {
+
+std::string identity(const std::string& what, std::string_view bytes) {
+  char id[96];
+  std::snprintf(id, sizeof id, "%s crc32 %08x, %zu bytes", what.c_str(), crc32(bytes),
+                bytes.size());
+  return id;
+}
 
 std::string progress_to_text(const Progress& p) {
   std::ostringstream out;
@@ -77,6 +89,34 @@ TrainState parse_state(std::string_view bytes, const std::string& where) {
   s.selector_optimizer = file.at("selector_optimizer");
   s.history = file.at("history");
   return s;
+}
+
+void record_or_check_run_inputs(const fs::path& run_dir, bool resume, std::string_view vocabulary,
+                                std::string_view manifest, const std::string& vocab_source,
+                                const std::string& data_source) {
+  const std::vector<std::string> now = {identity("vocabulary", vocabulary),
+                                        identity("dataset manifest", manifest)};
+  const fs::path record = run_dir / kInputsRecordName;
+  if (!resume) {
+    write_file_atomic(record, now[0] + "\n" + now[1] + "\n");
+    return;
+  }
+  if (!fs::exists(record)) return;  // a run from before this record existed
+  std::istringstream in(read_file(record));
+  std::vector<std::string> recorded;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) recorded.push_back(line);
+  }
+  for (size_t i = 0; i < now.size(); ++i) {
+    const std::string was = i < recorded.size() ? recorded[i] : "(not recorded)";
+    if (was == now[i] || test_fault("resume-ignores-mismatch")) continue;
+    throw UsageError(
+        "--resume: this run started with another " + std::string(i == 0 ? "vocabulary" : "dataset") +
+        " (" + was + ") than the one it would read now (" + now[i] + ", from " +
+        (i == 0 ? vocab_source : data_source) +
+        "); resume with the dataset the run started with (--data), or start a new run");
+  }
 }
 
 }  // namespace bugseek::train

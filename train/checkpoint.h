@@ -36,6 +36,16 @@ struct TrainState {
   std::string history;          // metrics.jsonl-style lines the report is drawn from
 };
 
+// A run reads one dataset with one vocabulary from start to end. A fresh run (`resume` false)
+// records both in RUN_DIR/inputs.id (CRC-32 and size of the SentencePiece model and of the
+// dataset manifest); a resumed one refuses others with a UsageError that says which differs, both
+// identities, and where the new one comes from (`vocab_source`, `data_source`), since another
+// vocabulary would silently give the learned embeddings other meanings and another dataset would
+// draw training functions from another set. A run from before the record existed passes.
+void record_or_check_run_inputs(const std::filesystem::path& run_dir, bool resume,
+                                std::string_view vocabulary, std::string_view manifest,
+                                const std::string& vocab_source, const std::string& data_source);
+
 void save_state(const std::filesystem::path& path, const TrainState& state);
 TrainState load_state(const std::filesystem::path& path);
 // The same from the file's bytes; `where` names them in errors. Throws Error on anything but a

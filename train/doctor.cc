@@ -4,12 +4,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
+#include <set>
+#include <unistd.h>
 #include <unordered_map>
 
+#include "common/error.h"
+#include "common/fs.h"
+#include "data/function_graph.h"
 #include "data/sample.h"
+#include "detector/batch_tensors.h"
 #include "detector/torch_api.h"
+#include "parser/language.h"
 #include "parser/rewrites.h"
+#include "train/checkpoint.h"
+#include "train/phases.h"
 #include "train/validation.h"
 
 namespace bugseek::train {
@@ -243,25 +253,36 @@ DoctorCheck check_shuffled(const DoctorInputs& in, const std::vector<data::Graph
 
 }  // namespace
 
+DoctorCheck guarded_check(const std::string& name, const std::function<DoctorCheck()>& run) {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    return {name, false, std::string("error: ") + e.what()};
+  }
+}
+
 std::vector<DoctorCheck> run_doctor(const DoctorInputs& in) {
   std::vector<DoctorCheck> checks;
-  checks.push_back(check_splits(in));
+  checks.push_back(guarded_check("splits are disjoint", [&] { return check_splits(in); }));
   if (in.train == nullptr || in.train->empty()) {
     checks.push_back({"training split is not empty", false, "no training functions"});
     return checks;
   }
-  checks.push_back(check_round_trip(in));
+  checks.push_back(guarded_check("planted bugs round-trip", [&] { return check_round_trip(in); }));
   const auto small = sample_graphs(*in.train, in, 16, 1);
   if (small.empty()) {
     checks.push_back({"graphs can be built", false, "no training function gave a graph"});
     return checks;
   }
-  checks.push_back(check_initial_loss(in, small));
-  checks.push_back(check_gradients(in));
-  checks.push_back(check_overfit(in, small));
+  checks.push_back(guarded_check("initial loss matches uniform predictions",
+                                 [&] { return check_initial_loss(in, small); }));
+  checks.push_back(
+      guarded_check("every parameter gets a gradient", [&] { return check_gradients(in); }));
+  checks.push_back(guarded_check("one batch overfits", [&] { return check_overfit(in, small); }));
   const auto& held = (in.valid != nullptr && !in.valid->empty()) ? *in.valid : *in.train;
-  checks.push_back(check_shuffled(in, sample_graphs(*in.train, in, 160, 2),
-                                  sample_graphs(held, in, 64, 3)));
+  checks.push_back(guarded_check("true targets beat shuffled targets", [&] {
+    return check_shuffled(in, sample_graphs(*in.train, in, 160, 2), sample_graphs(held, in, 64, 3));
+  }));
   return checks;
 }
 
@@ -271,6 +292,154 @@ std::string format_doctor(const std::vector<DoctorCheck>& checks) {
     out += std::string("[doctor] ") + (c.passed ? "PASS " : "FAIL ") + c.name + ": " + c.detail + "\n";
   }
   return out;
+}
+
+DoctorCheck check_step_labels(const StepData& step, const StepBatch& batch, uint32_t max_nodes) {
+  DoctorCheck check{"labels (the production step's targets)", false, ""};
+  int bugs = 0, restored = 0, site_ok = 0, batch_ok = 0;
+  std::string first_problem;
+  auto note = [&](const std::string& problem) {
+    if (first_problem.empty()) first_problem = problem;
+  };
+  for (size_t j = 0; j < step.jobs.size(); ++j) {
+    const int g = batch.graph_of_job[j];
+    if (g < 0) continue;
+    ++bugs;
+    const data::Sample& sample = step.buggy[j];
+    const data::FunctionRecord& record = *step.records[step.jobs[j].function];
+    const data::GraphFeatures& f = sample.features;
+    // The featurized target, read the way the loss reads it, against the buggy code re-parsed.
+    const parser::Language* language = parser::find_language(record.language);
+    data::FunctionGraph buggy;
+    if (language == nullptr || data::build_function_graph(sample.buggy_text, *language, max_nodes,
+                                                           buggy) != data::GraphStatus::kOk) {
+      note(record.name + ": the buggy code does not parse again");
+      continue;
+    }
+    const auto cand = static_cast<size_t>(f.target_cand);
+    if (f.target_cand < 0 || cand >= buggy.sites.rewrites.size()) {
+      note(record.name + ": target candidate " + std::to_string(f.target_cand) + " of " +
+           std::to_string(buggy.sites.rewrites.size()));
+      continue;
+    }
+    const parser::Rewrite& repair = buggy.sites.rewrites[cand];
+    if (parser::apply_edit(sample.buggy_text, repair.edit) == record.text) {
+      ++restored;
+    } else {
+      note(record.name + ": the target's rewrite '" + repair.replacement +
+           "' does not restore the clean code");
+    }
+    if (f.target_site == static_cast<int32_t>(repair.site) &&
+        f.cand_site[cand] == f.target_site) {
+      ++site_ok;
+    } else {
+      note(record.name + ": target site " + std::to_string(f.target_site) + ", the candidate's " +
+           std::to_string(repair.site));
+    }
+    // The batch's copy of the label: the same target, offset to the graph's place.
+    const data::Batch& b = batch.batch;
+    const int32_t site_off = b.site_offsets[static_cast<size_t>(g)];
+    const auto cand_off = static_cast<int32_t>(std::count_if(b.cand_site.begin(), b.cand_site.end(),
+                                                  [&](int32_t site) { return site < site_off; }));
+    if (b.target_site[static_cast<size_t>(g)] == f.target_site + site_off &&
+        b.target_cand[static_cast<size_t>(g)] == f.target_cand + cand_off) {
+      ++batch_ok;
+    } else {
+      note(record.name + ": the batch's target differs from the graph's");
+    }
+  }
+  check.passed = bugs > 0 && restored == bugs && site_ok == bugs && batch_ok == bugs;
+  check.detail = std::to_string(restored) + "/" + std::to_string(bugs) +
+                 " planted bugs restored by the rewrite their featurized target names, " +
+                 std::to_string(site_ok) + "/" + std::to_string(bugs) + " at the target's site, " +
+                 std::to_string(batch_ok) + "/" + std::to_string(bugs) +
+                 " with the same target in the batch";
+  if (bugs == 0) check.detail += "; no bug was planted in the step";
+  if (!first_problem.empty()) check.detail += "; first problem: " + first_problem;
+  return check;
+}
+
+DoctorCheck check_step_inputs(const StepBatch& batch, const detector::DetectorConfig& config) {
+  DoctorCheck check{"inputs (the production batch and its tensors)", false, ""};
+  const data::Batch& b = batch.batch;
+  const detector::BatchTensors t = detector::to_tensors(b, config, at::Device(at::kCPU), false);
+  bool ok = b.num_graphs > 0;
+  std::string lost, absent;
+  int kinds_present = 0;
+  for (int k = 0; k < parser::kNumEdgeKinds; ++k) {
+    int64_t in_graphs = 0;
+    for (const data::GraphFeatures* g : batch.graphs) {
+      in_graphs += static_cast<int64_t>(g->edge_src[static_cast<size_t>(k)].size());
+    }
+    const auto in_batch = static_cast<int64_t>(b.edge_src[static_cast<size_t>(k)].size());
+    const auto kind_name = std::string(parser::edge_kind_name(static_cast<parser::EdgeKind>(k)));
+    if (in_graphs == 0) {
+      absent += (absent.empty() ? "" : ", ") + kind_name;
+      continue;
+    }
+    ++kinds_present;
+    for (int dir = 0; dir < 2; ++dir) {
+      const size_t r = static_cast<size_t>(2 * k + dir);
+      const int64_t in_tensors = t.rel_offset[r + 1] - t.rel_offset[r];
+      if (in_batch != in_graphs || in_tensors != in_graphs) {
+        ok = false;
+        lost += (lost.empty() ? "" : "; ") + kind_name + (dir == 0 ? "" : " (reversed)") + ": " +
+                std::to_string(in_graphs) + " in graphs, " + std::to_string(in_batch) +
+                " in the batch, " + std::to_string(in_tensors) + " in the tensors";
+      }
+    }
+  }
+  const std::set<int32_t> types(b.node_types.begin(), b.node_types.end());
+  std::set<int32_t> subtokens(b.subtokens.begin(), b.subtokens.end());
+  subtokens.erase(data::kPadId);
+  std::string constant;
+  if (types.size() < 2) constant += "node types";
+  if (subtokens.size() < 2) constant += std::string(constant.empty() ? "" : ", ") + "subtokens";
+  ok = ok && constant.empty();
+  check.passed = ok;
+  check.detail = std::to_string(kinds_present) + " edge kinds in the step's " +
+                 std::to_string(b.num_graphs) + " graphs, " +
+                 (lost.empty() ? std::string("all reach the batch and both directions of the "
+                                             "model's relations")
+                               : "lost: " + lost) +
+                 "; " + std::to_string(types.size()) + " node types, " +
+                 std::to_string(subtokens.size()) + " subtokens" +
+                 (constant.empty() ? "" : " (constant: " + constant + ")");
+  if (!absent.empty()) check.detail += "; not in this sample: " + absent;
+  return check;
+}
+
+DoctorCheck check_run_artefacts(const std::string& vocabulary, const std::string& manifest) {
+  DoctorCheck check{"artefacts (--resume refuses another vocabulary or dataset)", false, ""};
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("bugseek-doctor-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto refuses = [&](const std::string& vocab, const std::string& man) {
+    try {
+      record_or_check_run_inputs(dir, true, vocab, man, "doctor", "doctor");
+      return false;
+    } catch (const UsageError&) {
+      return true;
+    }
+  };
+  try {
+    record_or_check_run_inputs(dir, false, vocabulary, manifest, "doctor", "doctor");
+    const bool recorded = fs::exists(dir / kInputsRecordName);
+    const bool same = !refuses(vocabulary, manifest);
+    const bool other_vocab = refuses(vocabulary + "x", manifest);
+    const bool other_data = refuses(vocabulary, manifest + "x");
+    check.passed = recorded && same && other_vocab && other_data;
+    check.detail = std::string("inputs recorded: ") + (recorded ? "yes" : "NO") +
+                   "; the same ones resume: " + (same ? "yes" : "NO") +
+                   "; another vocabulary refused: " + (other_vocab ? "yes" : "NO") +
+                   "; another dataset refused: " + (other_data ? "yes" : "NO");
+  } catch (const std::exception& e) {
+    check.detail = std::string("could not record the run's inputs: ") + e.what();
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return check;
 }
 
 }  // namespace bugseek::train

@@ -90,4 +90,22 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
   });
 }
 
+StepBatch assemble_batch(const StepData& step) {
+  StepBatch out;
+  out.graph_of_job.assign(step.jobs.size(), -1);
+  for (size_t i : step.usable) append_graph(out, step.clean[i].features);
+  for (size_t j = 0; j < step.jobs.size(); ++j) {
+    if (step.buggy[j].status != data::SampleStatus::kBuggy) continue;
+    out.graph_of_job[j] = out.batch.num_graphs;
+    append_graph(out, step.buggy[j].features);
+    out.planted[static_cast<size_t>(step.buggy[j].kind)] += 1;
+  }
+  return out;
+}
+
+void append_graph(StepBatch& batch, const data::GraphFeatures& g) {
+  data::append_to_batch(batch.batch, g);
+  batch.graphs.push_back(&g);
+}
+
 }  // namespace bugseek::train

@@ -6,6 +6,7 @@
 // ranks of a distributed one draw what a single uninterrupted process would.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -55,5 +56,17 @@ void choose_bugs(StepData& step, detector::Detector* selector, const selector::P
 
 // 3. The chosen bugs planted (re-parse, the repairing rewrite found, featurized).
 void plant_bugs(StepData& step, const PhaseContext& context);
+
+// 4. The detector's batch: the usable clean graphs, then every bug that was planted.
+struct StepBatch {
+  data::Batch batch;
+  std::vector<const data::GraphFeatures*> graphs;  // in batch order (they live in the StepData)
+  std::vector<int> graph_of_job;                   // [jobs] graph of each bug, -1 if not planted
+  std::array<int64_t, parser::kNumBugKinds> planted{};
+};
+StepBatch assemble_batch(const StepData& step);
+
+// Appends `g` to the batch (graphs after the step's own, e.g. real fixes).
+void append_graph(StepBatch& batch, const data::GraphFeatures& g);
 
 }  // namespace bugseek::train

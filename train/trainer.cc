@@ -14,6 +14,7 @@
 
 #include "common/checksum.h"
 #include "common/error.h"
+#include "common/fault.h"
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -128,6 +129,10 @@ class Trainer {
   void append_metrics(json::Value record);
   void trim_run_dir_to_checkpoint();
   void join_process_group();
+  // The doctor's checks of the production path (train/doctor.h): one real step's data, batch and
+  // tensors, the run's artefacts, and a few real training steps (undone afterwards).
+  std::vector<DoctorCheck> production_checks();
+  DoctorCheck check_learning(const StepBatch& probe);
   // The gradients of `model` averaged over the ranks (each weighted by its sample count); returns
   // the samples of all ranks (0: nothing to step).
   double share_gradients(detector::Detector& model, double samples);
@@ -181,45 +186,17 @@ void Trainer::open_run_dir() {
   log_info("train", "run directory ", run_dir_.string());
 }
 
-// A run reads one dataset with one vocabulary from start to end: a fresh run records both (CRC
-// and size of the SentencePiece model and of the dataset manifest), and --resume refuses others
-// (e.g. a dataset prepared again from another corpus), which would silently give the learned
-// embeddings other meanings or draw training functions from another set.
+// The run's vocabulary and dataset manifest, recorded by a fresh run and checked by --resume
+// (train/checkpoint.h). Ranks other than 0 only check.
 void Trainer::check_run_inputs(const fs::path& data_dir) const {
   if (run_dir_.empty()) return;
-  auto identity = [](const std::string& what, const std::string& bytes) {
-    char id[96];
-    std::snprintf(id, sizeof id, "%s crc32 %08x, %zu bytes", what.c_str(), crc32(bytes),
-                  bytes.size());
-    return std::string(id);
-  };
-  const std::vector<std::string> now = {
-      identity("vocabulary", vocab_->bytes()),
-      identity("dataset manifest", read_file(data_dir / data::kManifestName))};
-  const fs::path record = run_dir_ / kInputsRecordName;
-  if (!config_.resume) {
-    if (leader()) write_file_atomic(record, now[0] + "\n" + now[1] + "\n");
-    return;
-  }
-  if (!fs::exists(record)) return;  // a run from before this record existed
-  std::istringstream in(read_file(record));
-  std::vector<std::string> recorded;
-  for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) recorded.push_back(line);
-  }
+  if (!config_.resume && !leader()) return;
   const std::string vocab_source = fs::exists(run_dir_ / kInitVocabName)
                                        ? (run_dir_ / kInitVocabName).string()
                                        : data_dir.string();
-  for (size_t i = 0; i < now.size(); ++i) {
-    const std::string was = i < recorded.size() ? recorded[i] : "(not recorded)";
-    if (was == now[i]) continue;
-    throw UsageError(
-        "--resume: this run started with another " + std::string(i == 0 ? "vocabulary" : "dataset") +
-        " (" + was + ") than the one it would read now (" + now[i] + ", from " +
-        (i == 0 ? vocab_source : data_dir.string()) +
-        "); resume with the dataset the run started with (--data), or start a new run");
-  }
+  record_or_check_run_inputs(run_dir_, config_.resume, vocab_->bytes(),
+                             read_file(data_dir / data::kManifestName), vocab_source,
+                             data_dir.string());
 }
 
 void Trainer::load_data() {
@@ -250,6 +227,10 @@ void Trainer::load_data() {
   check_run_inputs(data_dir);
   train_functions_ = data::load_functions(data_dir, manifest, data::Split::kTrain);
   valid_functions_ = data::load_functions(data_dir, manifest, data::Split::kValid);
+  if (test_fault("split-leak")) {  // a planted pipeline bug for the doctor's tests
+    valid_functions_.insert(valid_functions_.end(), train_functions_.begin(),
+                            train_functions_.begin() + std::min<size_t>(train_functions_.size(), 5));
+  }
   test_functions_ = data::load_functions(data_dir, manifest, data::Split::kTest);
   if (train_functions_.empty()) {
     throw Error("dataset " + data_dir.string() + " has no training functions");
@@ -344,8 +325,15 @@ void Trainer::build_models() {
              " of its run); fresh optimizer");
     init_model_.reset();
   }
-  detector_optim_ = std::make_unique<torch::optim::Adam>(detector::parameters(*detector_),
-                                                         torch::optim::AdamOptions(config_.lr));
+  std::vector<at::Tensor> trained = detector::parameters(*detector_);
+  if (test_fault("optimizer-skips-heads")) {  // a planted pipeline bug for the doctor's tests
+    trained.clear();
+    for (auto& [name, p] : detector::named_parameters(*detector_)) {
+      if (name.rfind("heads.", 0) != 0) trained.push_back(p);
+    }
+  }
+  detector_optim_ =
+      std::make_unique<torch::optim::Adam>(trained, torch::optim::AdamOptions(config_.lr));
   if (config_.mode() == SelectorMode::kLearned) {
     auto sel_config = config_.selector_config();
     sel_config.subtoken_vocab = det_config.subtoken_vocab;
@@ -409,15 +397,8 @@ StepNumbers Trainer::train_step() {
   progress_.cursor += n * static_cast<uint64_t>(world_);
 
   // 4. Detector step on the clean functions, their buggy versions and the step's real fixes.
-  data::Batch batch;
-  std::vector<int> graph_of_job(data.jobs.size(), -1);
-  for (size_t i : data.usable) data::append_to_batch(batch, data.clean[i].features);
-  for (size_t j = 0; j < data.jobs.size(); ++j) {
-    if (data.buggy[j].status != data::SampleStatus::kBuggy) continue;
-    graph_of_job[j] = batch.num_graphs;
-    data::append_to_batch(batch, data.buggy[j].features);
-    numbers.planted[static_cast<int>(data.buggy[j].kind)] += 1;
-  }
+  StepBatch step_batch = assemble_batch(data);
+  numbers.planted = step_batch.planted;
   // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
   const size_t real_pairs = real_train_.size() / 2;
   const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
@@ -425,9 +406,11 @@ StepNumbers Trainer::train_step() {
     const uint64_t pair = data::BatchProducer::function_index(
         (step * world_ + rank_) * per_step + j, real_pairs, mix_seed(config_.seed, 0x7265616cULL),
         true);
-    data::append_to_batch(batch, real_train_[2 * pair].features);
-    data::append_to_batch(batch, real_train_[2 * pair + 1].features);
+    append_graph(step_batch, real_train_[2 * pair].features);
+    append_graph(step_batch, real_train_[2 * pair + 1].features);
   }
+  const data::Batch& batch = step_batch.batch;
+  const std::vector<int>& graph_of_job = step_batch.graph_of_job;
   // With several ranks, each steps even with an empty batch: the all-reduce needs them all.
   if (batch.num_graphs == 0 && !group_) return numbers;
 
@@ -448,7 +431,7 @@ StepNumbers Trainer::train_step() {
   if (numbers.graphs > 0) {
     if (monitor_) monitor_->record_gradients();
     clip_gradients(*detector_, config_.grad_clip);
-    detector_optim_->step();
+    if (!test_fault("no-optimizer-step")) detector_optim_->step();
   }
   numbers.det = out.metrics;
   lap(3);
@@ -731,6 +714,133 @@ void Trainer::record_monitors() {
   history_.add_monitor(m.step, m.steps_since, ratios, std::move(m.activations));
 }
 
+std::vector<DoctorCheck> Trainer::production_checks() {
+  std::vector<DoctorCheck> checks;
+  PhaseContext context;
+  context.seed = config_.seed;
+  context.max_nodes = config_.max_nodes;
+  context.threads = threads_;
+  context.featurizers = &featurizers_;
+  // What the first training steps draw and build, through the same phases (rank 0's share): at
+  // least 32 functions for the labels and inputs, and exactly the first step for learning.
+  auto draw = [&](size_t n) {
+    StepData data = take_clean_functions(train_functions_, progress_.cursor, n, context);
+    choose_bugs(data, selector_.get(), config_.policy(), kMaxNodesPerBatch, context);
+    plant_bugs(data, context);
+    return data;
+  };
+  const auto n = static_cast<size_t>(config_.functions_per_step);
+  const StepData wide = draw(std::max<size_t>(n, 32));
+  const StepBatch wide_batch = assemble_batch(wide);
+  checks.push_back(guarded_check("labels (the production step's targets)", [&] {
+    return check_step_labels(wide, wide_batch, config_.max_nodes);
+  }));
+  checks.push_back(guarded_check("inputs (the production batch and its tensors)", [&] {
+    return check_step_inputs(wide_batch, detector_->config());
+  }));
+  checks.push_back(check_run_artefacts(vocab_->bytes(),
+                                       read_file(fs::path(config_.data) / data::kManifestName)));
+  const StepData first = draw(n);
+  checks.push_back(guarded_check("learning (real training steps)",
+                                 [&] { return check_learning(assemble_batch(first)); }));
+  return checks;
+}
+
+// A few real training steps (train_step: its batch builder, parameter list, optimizer, clipping
+// and selector step) at the full learning rate, then every parameter tensor must have moved by
+// a sane amount per step and the loss on the first step's batch must have fallen. The models,
+// optimizers and progress are put back afterwards, so training starts as if this never ran.
+DoctorCheck Trainer::check_learning(const StepBatch& probe) {
+  DoctorCheck check{"learning (real training steps)", false, ""};
+  constexpr int kSteps = 6;
+  const Progress saved_progress = progress_;
+  const std::string det_weights = detector_->save_weights();
+  const std::string det_optim = save_optimizer(*detector_optim_);
+  const std::string sel_weights = selector_ ? selector_->save_weights() : "";
+  const std::string sel_optim = selector_ ? save_optimizer(*selector_optim_) : "";
+  auto snapshot = [](detector::Detector& model) {
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    for (auto& [name, p] : detector::named_parameters(model)) {
+      out.emplace_back(name, p.detach().clone());
+    }
+    return out;
+  };
+  const auto det_before = snapshot(*detector_);
+  const auto sel_before = selector_ ? snapshot(*selector_) : decltype(det_before){};
+  const double loss_before = detector_->evaluate(probe.batch).loss;
+  progress_.step = static_cast<uint64_t>(std::max(config_.warmup_steps, 0));  // full rate
+  // Which tensors the steps' losses reached: a head without candidates of its kind in these
+  // batches gets no gradient and rightly stays put (the gradient check covers every head).
+  std::set<std::string> reached;
+  auto note_gradients = [&reached](detector::Detector& model, const std::string& prefix) {
+    for (auto& [name, p] : detector::named_parameters(model)) {
+      if (p.grad().defined() && p.grad().abs().sum().item<double>() > 0) reached.insert(prefix + name);
+    }
+  };
+  for (int i = 0; i < kSteps; ++i) {
+    train_step();
+    ++progress_.step;
+    note_gradients(*detector_, "");
+    if (selector_) note_gradients(*selector_, "selector.");
+  }
+  const double loss_after = detector_->evaluate(probe.batch).loss;
+
+  std::vector<std::string> frozen, exploding, unreached;
+  double lowest = 1e30, highest = 0;
+  auto measure = [&](detector::Detector& model, const decltype(det_before)& before,
+                     const std::string& prefix) {
+    size_t i = 0;
+    for (auto& [name, p] : detector::named_parameters(model)) {
+      const at::Tensor& was = before[i++].second;
+      const double moved = (p.detach() - was).norm().item<double>();
+      const double scale = was.norm().item<double>();
+      if (!std::isfinite(moved) || (moved == 0.0 && reached.count(prefix + name) > 0)) {
+        frozen.push_back(prefix + name);
+        continue;
+      }
+      if (moved == 0.0) {
+        unreached.push_back(prefix + name);
+        continue;
+      }
+      if (scale < 1e-6) continue;  // a zero-initialized bias: moving is all it can show
+      const double ratio = moved / scale / kSteps;
+      lowest = std::min(lowest, ratio);
+      highest = std::max(highest, ratio);
+      if (ratio > 1.0) exploding.push_back(prefix + name);
+    }
+  };
+  measure(*detector_, det_before, "");
+  if (selector_) measure(*selector_, sel_before, "selector.");
+
+  detector_->load_weights(det_weights);
+  load_optimizer(*detector_optim_, det_optim, detector::device_of(*detector_));
+  if (selector_) {
+    selector_->load_weights(sel_weights);
+    load_optimizer(*selector_optim_, sel_optim, detector::device_of(*selector_));
+  }
+  progress_ = saved_progress;
+
+  const bool fell = loss_after < loss_before;
+  check.passed = frozen.empty() && exploding.empty() && fell;
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "after %d steps: loss on the first step's batch %.3f -> %.3f; update per step "
+                "%.1e..%.1e of the weights' norm",
+                kSteps, loss_before, loss_after, lowest, highest);
+  check.detail = line;
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (size_t i = 0; i < names.size() && i < 5; ++i) out += (i ? ", " : "") + names[i];
+    if (names.size() > 5) out += ", ... (" + std::to_string(names.size()) + ")";
+    return out;
+  };
+  if (!frozen.empty()) check.detail += "; had a gradient but did not move: " + list(frozen);
+  if (!unreached.empty()) check.detail += "; no gradient in these steps: " + list(unreached);
+  if (!exploding.empty()) check.detail += "; moved more than their norm per step: " + list(exploding);
+  if (!fell) check.detail += "; the loss did not fall";
+  return check;
+}
+
 bool Trainer::run_doctor_checks() {
   DoctorInputs in;
   in.train = &train_functions_;
@@ -743,7 +853,10 @@ bool Trainer::run_doctor_checks() {
   in.max_nodes = config_.max_nodes;
   in.learning_steps = config_.preset == "tiny" ? 20 : 40;
   log_info("doctor", "running the self-checks (--doctor false skips them)");
-  const auto checks = run_doctor(in);
+  std::vector<DoctorCheck> checks = run_doctor(in);
+  if (!train_functions_.empty()) {
+    for (DoctorCheck& c : production_checks()) checks.push_back(std::move(c));
+  }
   const std::string text = format_doctor(checks);
   std::fprintf(stderr, "%s", text.c_str());
   if (!run_dir_.empty()) write_file_atomic(run_dir_ / "doctor.txt", text);

@@ -18,13 +18,14 @@ struct CliRun {
   std::string err;
 };
 
-// `args` are appended to the binary's path as shell words; `cwd` (if set) is changed to first.
-// The scan cache defaults to `scratch`/cache, so tests never touch the user's cache.
+// `args` are appended to the binary's path as shell words; `cwd` (if set) is changed to first;
+// `env` (if set) is more NAME=value words for the environment. The scan cache defaults to
+// `scratch`/cache, so tests never touch the user's cache.
 inline CliRun run_bugseek(const std::string& args, const std::filesystem::path& scratch,
-                          const std::string& cwd = "") {
+                          const std::string& cwd = "", const std::string& env = "") {
   CliRun r;
   const auto err_file = scratch / "stderr.txt";
-  std::string cmd = "XDG_CACHE_HOME=" + (scratch / "cache").string() + " " +
+  std::string cmd = "XDG_CACHE_HOME=" + (scratch / "cache").string() + " " + env + " " +
                     std::string(BUGSEEK_BINARY) + " " + args + " 2>" + err_file.string();
   if (!cwd.empty()) cmd = "cd " + cwd + " && " + cmd;
   FILE* pipe = popen(cmd.c_str(), "r");
