@@ -64,9 +64,12 @@ struct LossOutput {
   double loss = 0;             // mean over graphs of localization NLL + repair NLL
   double loc_loss = 0;         // mean localization NLL
   double repair_loss = 0;      // mean repair NLL (over buggy graphs; 0 if none)
-  double loc_acc = 0;          // argmax over sites + NO_BUG equals the target (all graphs)
-  double repair_acc = 0;       // argmax candidate at the true site is the fix (buggy graphs)
-  double joint_acc = 0;        // clean: predicted NO_BUG; buggy: right site and right repair
+  // Accuracies as eval/metrics.h defines them (one meaning everywhere):
+  double no_bug_acc = 0;       // clean graphs whose argmax over sites + NO_BUG is NO_BUG
+  double loc_acc = 0;          // buggy graphs whose argmax is the true site
+  double repair_acc = 0;       // buggy graphs whose best candidate at the true site is the fix
+  double joint_acc = 0;        // buggy graphs localized and repaired
+  double overall_acc = 0;      // all graphs: clean ones NO_BUG, buggy ones localized and repaired
   int num_graphs = 0;
   int num_buggy = 0;
   std::vector<float> per_sample_loss;   // [num_graphs] loc NLL + repair NLL of each graph

@@ -153,7 +153,7 @@ LossOutput summarize(const Scores& s, const LossTensors& l, const data::Batch& b
     }
     return best;
   };
-  int loc_ok = 0, rep_ok = 0, joint_ok = 0;
+  int loc_ok = 0, rep_ok = 0, joint_ok = 0, no_bug_ok = 0;
   double loc_nll = 0, rep_nll = 0;
   for (int32_t g = 0; g < b.num_graphs; ++g) {
     int32_t predicted = -1;  // -1 = NO_BUG; ties go to NO_BUG
@@ -166,12 +166,12 @@ LossOutput summarize(const Scores& s, const LossTensors& l, const data::Batch& b
     }
     const int32_t target = b.target_site[g];
     const bool loc = predicted == target;
-    loc_ok += loc;
     loc_nll -= loc_lp[g];
     if (target < 0) {
-      joint_ok += loc;
+      no_bug_ok += loc;
     } else {
       ++m.num_buggy;
+      loc_ok += loc;
       rep_nll -= rep_lp[g];
       const bool rep = best_candidate(target) == b.target_cand[g];
       rep_ok += rep;
@@ -184,9 +184,13 @@ LossOutput summarize(const Scores& s, const LossTensors& l, const data::Batch& b
   m.loss = total / n;
   m.loc_loss = loc_nll / n;
   m.repair_loss = m.num_buggy > 0 ? rep_nll / m.num_buggy : 0.0;
-  m.loc_acc = loc_ok / n;
-  m.repair_acc = m.num_buggy > 0 ? static_cast<double>(rep_ok) / m.num_buggy : 0.0;
-  m.joint_acc = joint_ok / n;
+  const int num_clean = b.num_graphs - m.num_buggy;
+  auto rate = [](int ok, int total) { return total > 0 ? static_cast<double>(ok) / total : 0.0; };
+  m.no_bug_acc = rate(no_bug_ok, num_clean);
+  m.loc_acc = rate(loc_ok, m.num_buggy);
+  m.repair_acc = rate(rep_ok, m.num_buggy);
+  m.joint_acc = rate(joint_ok, m.num_buggy);
+  m.overall_acc = rate(no_bug_ok + joint_ok, b.num_graphs);
   return m;
 }
 

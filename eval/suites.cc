@@ -21,7 +21,11 @@ std::vector<std::string> bug_kind_names() {
 }
 
 SampleOutcome outcome_of(const detector::GraphPrediction& prediction, const LabeledSample& sample) {
-  const data::GraphFeatures& f = sample.features;
+  return outcome_of(prediction, sample.features, sample.kind);
+}
+
+SampleOutcome outcome_of(const detector::GraphPrediction& prediction,
+                         const data::GraphFeatures& f, int kind) {
   const auto num_sites = static_cast<int32_t>(f.site_node.size());
   const detector::Decision decision = detector::decide(prediction, num_sites);
   // The best location other than NO_BUG: decide() with NO_BUG's mass set aside.
@@ -31,7 +35,7 @@ SampleOutcome outcome_of(const detector::GraphPrediction& prediction, const Labe
 
   SampleOutcome o;
   o.buggy = f.target_site >= 0;
-  o.kind = sample.kind;
+  o.kind = kind;
   o.predicted_no_bug = decision.site < 0;
   o.bug_confidence =
       best_bug.site >= 0 ? std::clamp(static_cast<double>(best_bug.repair_probability), 0.0, 1.0)

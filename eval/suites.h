@@ -50,6 +50,9 @@ std::vector<std::string> bug_kind_names();
 // Judges one prediction: predicted NO_BUG is decide()'s answer; the confidence, site and repair
 // are those of the best location other than NO_BUG (what scan would report).
 SampleOutcome outcome_of(const detector::GraphPrediction& prediction, const LabeledSample& sample);
+// The same for a graph and its bug kind (train's validation judges its samples with it).
+SampleOutcome outcome_of(const detector::GraphPrediction& prediction,
+                         const data::GraphFeatures& features, int kind);
 
 // Runs the detector of `model` over `samples`, packed in order into batches of at most
 // `batch_nodes` nodes, on `threads` threads (one Detector and one torch thread each, so the

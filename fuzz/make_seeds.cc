@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   state.config_text = "preset = tiny\nseed = 1\n";
   state.progress.step = 20;
   state.progress.cursor = 80;
-  state.progress.best_joint = 0.25;
+  state.progress.best_overall = 0.25;
   state.detector_weights = std::string(64, '\x01');
   state.history = "{\"type\":\"train\",\"step\":5}\n";
   const fs::path state_path = out / "fuzz_state" / "state";

@@ -25,7 +25,7 @@ std::string progress_to_text(const Progress& p) {
   std::ostringstream out;
   out.precision(17);
   out << "step=" << p.step << "\ncursor=" << p.cursor << "\nelapsed_s=" << p.elapsed_s
-      << "\nbest_joint=" << p.best_joint << "\nbest_step=" << p.best_step
+      << "\nbest_overall=" << p.best_overall << "\nbest_step=" << p.best_step
       << "\nstalls=" << p.stalls << "\ngraphs_seen=" << p.graphs_seen << "\n";
   return out.str();
 }
@@ -41,7 +41,7 @@ Progress progress_from_text(const std::string& text, const std::string& where) {
       if (key == "step") p.step = std::stoull(value);
       else if (key == "cursor") p.cursor = std::stoull(value);
       else if (key == "elapsed_s") p.elapsed_s = std::stod(value);
-      else if (key == "best_joint") p.best_joint = std::stod(value);
+      else if (key == "best_overall" || key == "best_joint") p.best_overall = std::stod(value);
       else if (key == "best_step") p.best_step = std::stoull(value);
       else if (key == "stalls") p.stalls = std::stoi(value);
       else if (key == "graphs_seen") p.graphs_seen = std::stoull(value);

@@ -22,7 +22,7 @@ struct Progress {
   uint64_t step = 0;
   uint64_t cursor = 0;          // next training-sample index (function order is seeded)
   double elapsed_s = 0;         // training seconds over all invocations
-  double best_joint = -1;       // best validation overall accuracy so far
+  double best_overall = -1;       // best validation overall accuracy so far
   uint64_t best_step = 0;
   int stalls = 0;               // validations since the best
   uint64_t graphs_seen = 0;

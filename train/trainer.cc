@@ -527,10 +527,10 @@ void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
   }
   char line[512];
   std::snprintf(line, sizeof line,
-                "step %llu | det.loss %.3f sel.loss %.3f | loc %.2f rep %.2f joint %.2f | "
-                "%.0f graphs/s | lr %.1e | %s%s",
+                "step %llu | det.loss %.3f sel.loss %.3f | no-bug %.2f loc %.2f rep %.2f joint %.2f "
+                "| %.0f graphs/s | lr %.1e | %s%s",
                 static_cast<unsigned long long>(progress_.step), s.det.loss, s.selector_loss,
-                s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, graphs_per_s,
+                s.det.no_bug_acc, s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, graphs_per_s,
                 config_.lr * std::min(1.0, double(progress_.step) / std::max(1, config_.warmup_steps)),
                 format_duration(elapsed).c_str(), left.c_str());
   log_info("train", line);
@@ -549,7 +549,7 @@ void Trainer::save_checkpoint(bool is_best) {
   model.info["step"] = std::to_string(progress_.step);
   model.info["selector"] = config_.selector_mode;
   model.info["run_dir"] = run_dir_.string();
-  model.info["best_valid_joint"] = std::to_string(progress_.best_joint);
+  model.info["best_valid_overall"] = std::to_string(progress_.best_overall);
   model.info["trained_seconds"] = std::to_string(progress_.elapsed_s);
   model.info["graphs_seen"] = std::to_string(progress_.graphs_seen);
   model.info["kind_mix"] = config_.kind_mix;
@@ -613,9 +613,9 @@ void Trainer::calibrate_best_model() {
 void Trainer::validate_and_checkpoint(bool final_save) {
   ValidationResult v = validate(*detector_, valid_set_, kMaxNodesPerBatch);
   const double score = v.overall_acc;
-  const bool is_best = score > progress_.best_joint;
+  const bool is_best = score > progress_.best_overall;
   if (is_best) {
-    progress_.best_joint = score;
+    progress_.best_overall = score;
     progress_.best_step = progress_.step;
     progress_.stalls = 0;
   } else {
@@ -687,7 +687,7 @@ void Trainer::validate_and_checkpoint(bool final_save) {
                        std::to_string(detector_->config().hidden) + ", " +
                        std::to_string(detector_->config().layers) + " layers"},
       {"selector", config_.selector_mode},
-      {"best overall validation accuracy", std::to_string(progress_.best_joint) + " at step " +
+      {"best overall validation accuracy", std::to_string(progress_.best_overall) + " at step " +
                                                std::to_string(progress_.best_step)},
   };
   write_run_report(run_dir_ / "report.html", history_, std::move(histograms), std::move(facts));
@@ -933,6 +933,7 @@ TrainResult Trainer::run() {
       record.set("step", progress_.step);
       record.set("det_loss", numbers.det.loss);
       record.set("sel_loss", numbers.selector_loss);
+      record.set("no_bug_acc", numbers.det.no_bug_acc);
       record.set("loc_acc", numbers.det.loc_acc);
       record.set("repair_acc", numbers.det.repair_acc);
       record.set("joint_acc", numbers.det.joint_acc);
@@ -957,7 +958,7 @@ TrainResult Trainer::run() {
     validate_and_checkpoint(true);
   }
   result.step = progress_.step;
-  result.best_joint = progress_.best_joint;
+  result.best_overall = progress_.best_overall;
   result.best_model = (run_dir_ / "model-best.bugseek").string();
   if (stop_signal() == 0 && leader()) calibrate_best_model();
   if (stop_signal() != 0) {

@@ -16,7 +16,7 @@ struct TrainResult {
   int exit_code = 0;        // 0, or 128 + signal when interrupted (state saved)
   std::string run_dir;
   uint64_t step = 0;
-  double best_joint = 0;    // best validation joint accuracy
+  double best_overall = 0;  // best validation overall accuracy (what model-best is chosen by)
   std::string best_model;   // path of model-best.bugseek
 };
 

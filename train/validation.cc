@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
-#include "detector/decision.h"
+#include "eval/metrics.h"
+#include "eval/suites.h"
 
 namespace bugseek::train {
 
@@ -55,49 +56,38 @@ std::vector<data::Batch> pack_batches(const std::vector<const data::GraphFeature
 
 ValidationResult validate(detector::Detector& detector, const std::vector<LabeledGraph>& set,
                           int32_t max_nodes_per_batch) {
-  ValidationResult r;
   std::vector<const data::GraphFeatures*> graphs;
   graphs.reserve(set.size());
   for (const auto& g : set) graphs.push_back(&g.features);
 
-  int64_t clean_right = 0, loc = 0, rep = 0, joint = 0;
+  // Judged and counted by eval's own code, so validation's numbers mean what `bugseek eval`'s do.
+  eval::MetricsAccumulator accumulator(eval::bug_kind_names());
   double loss_sum = 0;
   size_t index = 0;
   for (const data::Batch& batch : pack_batches(graphs, max_nodes_per_batch)) {
     loss_sum += detector.evaluate(batch).loss * batch.num_graphs;
-    std::vector<detector::GraphPrediction> predictions = detector.predict(batch, 0);
-    for (size_t g = 0; g < predictions.size(); ++g, ++index) {
-      const LabeledGraph& item = set[index];
-      const auto& f = item.features;
-      const auto num_sites = static_cast<int32_t>(f.site_node.size());
-      detector::Decision d = detector::decide(predictions[g], num_sites);
-      if (f.target_site < 0) {
-        ++r.clean;
-        clean_right += d.site < 0;
-        continue;
-      }
-      ++r.buggy;
-      const bool localized = d.site == f.target_site;
-      const bool repaired = detector::best_repair_at(predictions[g], f.target_site) == f.target_cand;
-      loc += localized;
-      rep += repaired;
-      joint += localized && repaired;
-      if (item.kind >= 0 && item.kind < parser::kNumBugKinds) {
-        KindCounts& k = r.by_kind[item.kind];
-        ++k.buggy;
-        k.localized += localized;
-        k.repaired_at_true += repaired;
-        k.joint += localized && repaired;
-      }
+    for (const detector::GraphPrediction& p : detector.predict(batch, 0)) {
+      const LabeledGraph& item = set[index++];
+      const bool buggy = item.features.target_site >= 0;
+      accumulator.add(eval::outcome_of(p, item.features, buggy ? item.kind : -1));
     }
   }
-  auto ratio = [](int64_t a, int64_t b) { return b > 0 ? double(a) / double(b) : 0.0; };
+  const eval::Metrics m = accumulator.finish();
+  ValidationResult r;
+  r.clean = m.num_clean;
+  r.buggy = m.num_buggy;
   r.loss = set.empty() ? 0 : loss_sum / double(set.size());
-  r.no_bug_acc = ratio(clean_right, r.clean);
-  r.loc_acc = ratio(loc, r.buggy);
-  r.repair_acc = ratio(rep, r.buggy);
-  r.joint_acc = ratio(joint, r.buggy);
-  r.overall_acc = ratio(clean_right + joint, r.clean + r.buggy);
+  r.no_bug_acc = m.overall.no_bug.value();
+  r.loc_acc = m.overall.localization.value();
+  r.repair_acc = m.overall.repair.value();
+  r.joint_acc = m.overall.joint.value();
+  const int64_t all = m.num_clean + m.num_buggy;
+  r.overall_acc = all > 0 ? double(m.overall.no_bug.correct + m.overall.joint.correct) / all : 0.0;
+  for (size_t k = 0; k < m.per_kind.size() && k < r.by_kind.size(); ++k) {
+    const eval::KindMetrics& km = m.per_kind[k];
+    r.by_kind[k] = {km.localization.total, km.localization.correct, km.repair.correct,
+                    km.joint.correct};
+  }
   return r;
 }
 

@@ -50,7 +50,7 @@ TEST(Checkpoint, StateRoundTripsEveryField) {
   s.progress.step = 1234;
   s.progress.cursor = 9876;
   s.progress.elapsed_s = 61.25;
-  s.progress.best_joint = 0.4375;
+  s.progress.best_overall = 0.4375;
   s.progress.best_step = 1000;
   s.progress.stalls = 2;
   s.progress.graphs_seen = 55555;
@@ -67,7 +67,7 @@ TEST(Checkpoint, StateRoundTripsEveryField) {
   EXPECT_EQ(back.progress.step, 1234u);
   EXPECT_EQ(back.progress.cursor, 9876u);
   EXPECT_DOUBLE_EQ(back.progress.elapsed_s, 61.25);
-  EXPECT_DOUBLE_EQ(back.progress.best_joint, 0.4375);
+  EXPECT_DOUBLE_EQ(back.progress.best_overall, 0.4375);
   EXPECT_EQ(back.progress.best_step, 1000u);
   EXPECT_EQ(back.progress.stalls, 2);
   EXPECT_EQ(back.progress.graphs_seen, 55555u);
