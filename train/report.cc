@@ -70,8 +70,9 @@ void from_array(const json::Value& v, std::array<T, N>& out) {
 
 }  // namespace
 
-void ReportHistory::add_real_validation(uint64_t step, const ValidationResult& v) {
-  real.push_back({step, v.loss, v.loc_acc, v.joint_acc});
+void ReportHistory::add_real_validation(uint64_t step, const ValidationResult& v,
+                                        const std::string& source) {
+  real.push_back({step, v.loss, v.loc_acc, v.joint_acc, source});
 }
 
 void ReportHistory::add_monitor(uint64_t step, uint64_t steps_since,
@@ -128,6 +129,7 @@ std::string ReportHistory::to_text() const {
     v.set("loss", r.loss);
     v.set("loc", r.loc);
     v.set("joint", r.joint);
+    v.set("source", r.source);
     out += json::dump(v) + "\n";
   }
   for (const auto& m : mix) {
@@ -192,7 +194,8 @@ ReportHistory ReportHistory::from_text(const std::string& text) {
       h.validations.push_back(p);
     } else if (t == "r") {
       h.real.push_back({step, v.at("loss").as_double(), v.at("loc").as_double(),
-                        v.at("joint").as_double()});
+                        v.at("joint").as_double(),
+                        v.contains("source") ? v.at("source").as_string() : "real fixes (held out)"});
     } else if (t == "m") {
       MixPoint m{step, {}};
       from_array(v.at("planted"), m.planted);
@@ -272,10 +275,17 @@ void write_run_report(const std::filesystem::path& path, const ReportHistory& hi
   }
   data.losses = {det, det_ema, sel, val};
   data.accuracies = {train_joint, val_joint, val_no_bug, val_loc, val_repair};
-  if (!history.real.empty()) {
-    svg::Series real_loss{"real fixes (held out)", {}, {}},
-        real_joint{"real fixes joint (held out)", {}, {}};
+  // One loss and one joint-accuracy curve per source of real bugs, in order of appearance.
+  std::vector<std::string> sources;
+  for (const auto& r : history.real) {
+    if (std::find(sources.begin(), sources.end(), r.source) == sources.end()) {
+      sources.push_back(r.source);
+    }
+  }
+  for (const std::string& source : sources) {
+    svg::Series real_loss{source, {}, {}}, real_joint{source + " joint", {}, {}};
     for (const auto& r : history.real) {
+      if (r.source != source) continue;
       real_loss.x.push_back(double(r.step));
       real_loss.y.push_back(r.loss);
       real_joint.x.push_back(double(r.step));

@@ -39,10 +39,12 @@ struct ReportHistory {
   std::vector<StepPoint> steps;   // thinned: at most ~2000 points are kept
   std::vector<ValidPoint> validations;
   std::vector<MixPoint> mix;
-  // Held-out real fixes (--real-fixes), validated beside the planted bugs.
+  // Real bugs validated beside the planted ones: held-out real fixes (--real-fixes) and real-bug
+  // files watched with --real-data, one curve per source.
   struct RealPoint {
     uint64_t step;
     double loss, loc, joint;
+    std::string source = "real fixes (held out)";
   };
   std::vector<RealPoint> real;
   // Monitors at each validation: update ratios of the weight matrices (train/monitors.h).
@@ -59,7 +61,8 @@ struct ReportHistory {
   void add_step(uint64_t step, double det_loss, double sel_loss, double joint);
   void add_validation(uint64_t step, const ValidationResult& v);
   void add_kind_mix(uint64_t step, const std::array<int64_t, parser::kNumBugKinds>& planted);
-  void add_real_validation(uint64_t step, const ValidationResult& v);
+  void add_real_validation(uint64_t step, const ValidationResult& v,
+                           const std::string& source = "real fixes (held out)");
   // Update ratios (name, ratio) over `steps_since` steps, and the activations at `step`.
   void add_monitor(uint64_t step, uint64_t steps_since,
                    const std::vector<std::pair<std::string, double>>& update_ratios,

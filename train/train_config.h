@@ -41,6 +41,7 @@ struct TrainConfig {
   std::vector<std::string> real_fixes;  // JSON Lines of real bug-fix pairs to train on
   int real_fixes_per_step = 8;      // real pairs (buggy + fixed) added to each step
   double real_fixes_valid = 0.1;    // share of the real fixes' repositories held out to validate
+  std::vector<std::string> real_data;  // real-bug JSON Lines scored at every validation (watched)
 
   // Models.
   std::string family = "gnn";       // detector: gnn | transformer
@@ -113,6 +114,11 @@ void visit_fields(TrainConfig& c, F&& f) {
     "real bug-fix pairs (the buggy and the fixed function) added to each step's batch");
   f("real-fixes-valid", c.real_fixes_valid,
     "share of the real fixes' repositories held out for validation (by repository hash)");
+  f("real-data", c.real_data,
+    "real-bug JSON Lines (as eval --suite real) scored at every validation: a real-bug curve in "
+    "metrics.jsonl and report.html, for watching only (model-best is still chosen on the "
+    "planted-bug validation; a set watched while training is no longer an unseen test); repeat "
+    "for several");
   f("family", c.family, "detector model: gnn | transformer");
   f("hidden", c.hidden, "detector width (0 = preset)");
   f("layers", c.layers, "detector layers (0 = preset)");

@@ -118,6 +118,7 @@ class Trainer {
   void load_data();
   void check_run_inputs(const fs::path& data_dir) const;
   void load_real_fixes();
+  void load_real_data();
   void build_models();
   void restore();
   StepNumbers train_step();
@@ -156,6 +157,8 @@ class Trainer {
   // --real-fixes: featurized pairs, the buggy graph at 2i and its fixed twin at 2i + 1.
   std::vector<LabeledGraph> real_train_;
   std::vector<LabeledGraph> real_valid_set_;
+  // --real-data: real-bug files watched at each validation (rank 0), with their display names.
+  std::vector<std::pair<std::string, std::vector<LabeledGraph>>> real_data_sets_;
 
   std::unique_ptr<detector::Detector> detector_;
   std::unique_ptr<detector::Detector> selector_;  // null for the random baseline
@@ -251,6 +254,27 @@ void Trainer::load_data() {
   log_info("train", train_functions_.size(), " training functions, ", valid_functions_.size(),
            " validation functions (", valid_set_.size(), " validation graphs)");
   load_real_fixes();
+  load_real_data();
+}
+
+void Trainer::load_real_data() {
+  if (!leader()) return;
+  eval::SuiteOptions options;
+  options.threads = threads_;
+  for (const std::string& file : config_.real_data) {
+    eval::SuiteSamples samples =
+        eval::make_real_samples(eval::read_real_bug_pairs(file), *vocab_, language_->name, options);
+    std::vector<LabeledGraph> set;
+    for (eval::LabeledSample& s : samples.samples) {
+      const bool buggy = s.features.target_site >= 0;
+      set.push_back({std::move(s.features), buggy ? s.kind : -1});
+    }
+    if (set.empty()) throw Error("--real-data " + file + ": no pair could be used");
+    log_info("train", "real bugs watched at each validation: ", set.size() / 2, " pairs of ", file,
+             " (", samples.skipped.size(), " unmatched)");
+    real_data_sets_.emplace_back("real bugs (" + fs::path(file).filename().string() + ")",
+                                 std::move(set));
+  }
 }
 
 void Trainer::load_real_fixes() {
@@ -674,6 +698,28 @@ void Trainer::validate_and_checkpoint(bool final_save) {
     real.set("joint_acc", r.joint_acc);
     append_metrics(real);
     history_.add_real_validation(progress_.step, r);
+  }
+  for (const auto& [name, set] : real_data_sets_) {
+    const ValidationResult r = validate(*detector_, set, kMaxNodesPerBatch);
+    std::snprintf(line, sizeof line,
+                  "step %llu | %s, %lld pairs | val.loss %.3f | no-bug %.2f loc %.2f rep %.2f "
+                  "joint %.2f",
+                  static_cast<unsigned long long>(progress_.step), name.c_str(),
+                  static_cast<long long>(r.buggy), r.loss, r.no_bug_acc, r.loc_acc, r.repair_acc,
+                  r.joint_acc);
+    log_info("valid", line);
+    json::Value real = json::Value::object();
+    real.set("type", "valid_real_data");
+    real.set("source", name);
+    real.set("step", progress_.step);
+    real.set("pairs", r.buggy);
+    real.set("loss", r.loss);
+    real.set("no_bug_acc", r.no_bug_acc);
+    real.set("loc_acc", r.loc_acc);
+    real.set("repair_acc", r.repair_acc);
+    real.set("joint_acc", r.joint_acc);
+    append_metrics(real);
+    history_.add_real_validation(progress_.step, r, name);
   }
   history_.add_validation(progress_.step, v);
   record_monitors();

@@ -303,7 +303,7 @@ TEST_F(TrainEndToEnd, RealFixesJoinTheBatchAndAHeldOutShareIsValidated) {
   }
   EXPECT_EQ(real_validations, 2);
   // The report draws the held-out real fixes beside the planted bugs.
-  EXPECT_NE(read_file(run / "report.html").find("real fixes joint (held out)"), std::string::npos);
+  EXPECT_NE(read_file(run / "report.html").find("real fixes (held out) joint"), std::string::npos);
   // A file that gives no usable pair is an error, not a silent synthetic-only run.
   const fs::path empty = root_ / "empty.jsonl";
   std::ofstream(empty) << "\n";
@@ -312,6 +312,26 @@ TEST_F(TrainEndToEnd, RealFixesJoinTheBatchAndAHeldOutShareIsValidated) {
                          root_);
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.err.find("--real-fixes"), std::string::npos) << bad.err;
+}
+
+TEST_F(TrainEndToEnd, RealDataIsScoredAtEveryValidationAndDrawn) {
+  const fs::path run = root_ / "run_real_data";
+  const std::string bugs = write_real_fixes(root_);
+  auto r = run_bugseek(common_flags(run) + " --max-steps 4 --valid-every 2 --real-data " + bugs,
+                       root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("real bugs (fixes.jsonl), 24 pairs"), std::string::npos) << r.err;
+  std::vector<int64_t> steps;
+  for (const json::Value& m : metrics(run)) {
+    if (m.get_string("type") != "valid_real_data") continue;
+    steps.push_back(m.at("step").as_int());
+    EXPECT_EQ(m.at("pairs").as_int(), 24);
+    EXPECT_EQ(m.get_string("source"), "real bugs (fixes.jsonl)");
+  }
+  EXPECT_EQ(steps, (std::vector<int64_t>{2, 4}));
+  EXPECT_NE(read_file(run / "report.html").find("real bugs (fixes.jsonl) joint"), std::string::npos);
+  // Watching is not training: without --real-fixes no real pair joins a batch.
+  EXPECT_EQ(r.err.find("real fixes:"), std::string::npos) << r.err;
 }
 
 TEST_F(TrainEndToEnd, InitStartsFromTheModelsWeightsAndVocabulary) {
