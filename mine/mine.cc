@@ -14,6 +14,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include <git2.h>
+
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/json.h"
@@ -158,6 +160,13 @@ std::vector<CommitResult> mine_commits(const std::string& path, const RepoRun& r
     }
   };
   const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(config.threads, 1), n));
+  // libgit2 frees a worker's thread-local error state when the thread ends only while libgit2 is
+  // still initialized; without this reference the last GitRepo's shutdown came first and leaked it
+  // (LeakSanitizer, scripts/test --sanitize, MineTest.SameThreadsOrNot).
+  git_libgit2_init();
+  struct Shutdown {
+    ~Shutdown() { git_libgit2_shutdown(); }
+  } shutdown;
   std::vector<std::thread> pool;
   for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
   work();
