@@ -13,8 +13,13 @@ int run_doctor(int argc, char** argv) {
       "Checks the pipeline before trusting a training run: no function in two splits, planted\n"
       "bugs round-trip through their repair, the initial loss matches uniform predictions, every\n"
       "parameter gets a gradient, one batch overfits, and a detector trained on shuffled targets\n"
-      "does clearly worse than one trained on true targets. Prints PASS/FAIL with numbers; exits\n"
-      "1 if any check fails. `bugseek train` runs the same checks first unless --doctor false.";
+      "does clearly worse than one trained on true targets. Then, on what training itself builds:\n"
+      "labels (each planted bug's featurized target restores the clean code; the batch keeps it),\n"
+      "inputs (every edge kind reaches the model's tensors; features are not constant),\n"
+      "artefacts (--resume refuses another vocabulary or dataset) and learning (six real training\n"
+      "steps move every reached parameter and lower the loss; undone afterwards). Prints\n"
+      "PASS/FAIL with numbers; exits 1 if any check fails. `bugseek train` runs the same checks\n"
+      "first unless --doctor false.";
   std::optional<train::TrainConfig> cfg = train_config_from_args(argc, argv, usage);
   if (!cfg) return 0;
   return train::run_doctor_command(*cfg) ? 0 : 1;

@@ -1,13 +1,13 @@
 #include "train/doctor.h"
 
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <set>
-#include <unistd.h>
 #include <unordered_map>
 
 #include "common/error.h"

@@ -50,6 +50,13 @@ namespace {
 
 constexpr int32_t kMaxNodesPerBatch = 12000;
 
+std::string format_accuracies(const ValidationResult& r) {
+  char text[128];
+  std::snprintf(text, sizeof text, "val.loss %.3f | no-bug %.2f loc %.2f rep %.2f joint %.2f",
+                r.loss, r.no_bug_acc, r.loc_acc, r.repair_acc, r.joint_acc);
+  return text;
+}
+
 int default_threads(const TrainConfig& config) {
   if (config.threads > 0) return config.threads;
   // Ranks started together on one machine share its cores.
@@ -123,6 +130,8 @@ class Trainer {
   void restore();
   StepNumbers train_step();
   void validate_and_checkpoint(bool final_save);
+  void validate_real(const std::vector<LabeledGraph>& set, const std::string& source,
+                     const char* type);
   void record_monitors();
   void calibrate_best_model();
   void save_checkpoint(bool is_best);
@@ -634,6 +643,27 @@ void Trainer::calibrate_best_model() {
   }
 }
 
+// Real bugs scored beside the planted ones: a [valid] line, a metrics.jsonl record of `type`, and
+// the report's curve for `source`.
+void Trainer::validate_real(const std::vector<LabeledGraph>& set, const std::string& source,
+                            const char* type) {
+  const ValidationResult r = validate(*detector_, set, kMaxNodesPerBatch);
+  log_info("valid", str_cat("step ", progress_.step, " | ", source, ", ", r.buggy, " pairs | ",
+                            format_accuracies(r)));
+  json::Value record = json::Value::object();
+  record.set("type", type);
+  record.set("source", source);
+  record.set("step", progress_.step);
+  record.set("pairs", r.buggy);
+  record.set("loss", r.loss);
+  record.set("no_bug_acc", r.no_bug_acc);
+  record.set("loc_acc", r.loc_acc);
+  record.set("repair_acc", r.repair_acc);
+  record.set("joint_acc", r.joint_acc);
+  append_metrics(record);
+  history_.add_real_validation(progress_.step, r, source);
+}
+
 void Trainer::validate_and_checkpoint(bool final_save) {
   ValidationResult v = validate(*detector_, valid_set_, kMaxNodesPerBatch);
   const double score = v.overall_acc;
@@ -680,47 +710,9 @@ void Trainer::validate_and_checkpoint(bool final_save) {
   record.set("by_kind", std::move(kinds));
   append_metrics(record);
   if (!real_valid_set_.empty()) {
-    const ValidationResult r = validate(*detector_, real_valid_set_, kMaxNodesPerBatch);
-    std::snprintf(line, sizeof line,
-                  "step %llu | real fixes (%lld held-out pairs) | val.loss %.3f | no-bug %.2f "
-                  "loc %.2f rep %.2f joint %.2f",
-                  static_cast<unsigned long long>(progress_.step), static_cast<long long>(r.buggy),
-                  r.loss, r.no_bug_acc, r.loc_acc, r.repair_acc, r.joint_acc);
-    log_info("valid", line);
-    json::Value real = json::Value::object();
-    real.set("type", "valid_real");
-    real.set("step", progress_.step);
-    real.set("pairs", r.buggy);
-    real.set("loss", r.loss);
-    real.set("no_bug_acc", r.no_bug_acc);
-    real.set("loc_acc", r.loc_acc);
-    real.set("repair_acc", r.repair_acc);
-    real.set("joint_acc", r.joint_acc);
-    append_metrics(real);
-    history_.add_real_validation(progress_.step, r);
+    validate_real(real_valid_set_, "real fixes (held out)", "valid_real");
   }
-  for (const auto& [name, set] : real_data_sets_) {
-    const ValidationResult r = validate(*detector_, set, kMaxNodesPerBatch);
-    std::snprintf(line, sizeof line,
-                  "step %llu | %s, %lld pairs | val.loss %.3f | no-bug %.2f loc %.2f rep %.2f "
-                  "joint %.2f",
-                  static_cast<unsigned long long>(progress_.step), name.c_str(),
-                  static_cast<long long>(r.buggy), r.loss, r.no_bug_acc, r.loc_acc, r.repair_acc,
-                  r.joint_acc);
-    log_info("valid", line);
-    json::Value real = json::Value::object();
-    real.set("type", "valid_real_data");
-    real.set("source", name);
-    real.set("step", progress_.step);
-    real.set("pairs", r.buggy);
-    real.set("loss", r.loss);
-    real.set("no_bug_acc", r.no_bug_acc);
-    real.set("loc_acc", r.loc_acc);
-    real.set("repair_acc", r.repair_acc);
-    real.set("joint_acc", r.joint_acc);
-    append_metrics(real);
-    history_.add_real_validation(progress_.step, r, name);
-  }
+  for (const auto& [name, set] : real_data_sets_) validate_real(set, name, "valid_real_data");
   history_.add_validation(progress_.step, v);
   record_monitors();
   save_checkpoint(is_best);

@@ -18,6 +18,7 @@
 #include "detector/model_file.h"
 #include "detector/torch_api.h"
 #include "tests/scan/cli_run.h"
+#include "tests/train/tiny_dataset.h"
 #include "train/checkpoint.h"
 
 namespace bugseek {
@@ -30,16 +31,7 @@ class CrashAnywhere : public ::testing::Test {
   static void SetUpTestSuite() {
     root_ = fs::temp_directory_path() / ("bugseek_crash_itest_" + std::to_string(::getpid()));
     fs::remove_all(root_);
-    fs::create_directories(root_ / "corpus");
-    auto stdlib = find_python_stdlib();
-    ASSERT_TRUE(stdlib.has_value());
-    for (const char* name : {"bisect.py", "heapq.py", "textwrap.py", "shlex.py", "fnmatch.py",
-                             "glob.py", "ntpath.py", "posixpath.py", "copy.py", "queue.py"}) {
-      if (fs::exists(*stdlib / name)) fs::copy_file(*stdlib / name, root_ / "corpus" / name);
-    }
-    auto r = run_bugseek("prepare -q --corpus " + (root_ / "corpus").string() + " --out " +
-                             (root_ / "data").string() + " --vocab-size 300 --threads 2",
-                         root_);
+    const auto r = testing::prepare_tiny_dataset(root_);
     ASSERT_EQ(r.status, 0) << r.err;
   }
   static void TearDownTestSuite() { fs::remove_all(root_); }
