@@ -50,6 +50,14 @@ struct StepBatch;
 // site the target says; and the batch holds each graph's target offset to the graph's place.
 DoctorCheck check_step_labels(const StepData& step, const StepBatch& batch, uint32_t max_nodes);
 
+// graphs: for every planted bug, the token sequences (node type and subtokens) of its graph and of
+// its clean function's graph, as the batch holds them, agree outside the byte span of the edit
+// the target names and differ inside it (unless the vocabulary's labels cannot tell the two
+// codes apart). Token spans come from parsing the labelled buggy code and the clean code again;
+// `featurizer` (a production one) only judges those look-alikes.
+DoctorCheck check_step_graphs(const StepData& step, const StepBatch& batch, uint32_t max_nodes,
+                              data::Featurizer& featurizer);
+
 // inputs: per edge kind, the graphs' edges all reach the batch and both directions of the model's
 // relation tensors; node types and subtokens are not constant across the batch.
 DoctorCheck check_step_inputs(const StepBatch& batch, const detector::DetectorConfig& config);

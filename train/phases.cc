@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/fault.h"
 #include "common/parallel.h"
 #include "data/producer.h"
 #include "selector/wiring.h"
@@ -87,6 +88,19 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
     data::Rng rng(mix_seed(mix_seed(context.seed, step.first + job.function), job.ordinal + 2));
     step.buggy[j] = data::make_sample(*step.records[job.function], options,
                                       *(*context.featurizers)[w], &choice, rng);
+    if (test_fault("plant-clean-graph")) {  // a planted pipeline bug for the doctor's tests
+      // The buggy sample keeps its labels but its nodes are the clean code's: the bug never
+      // reaches the model.
+      const data::GraphFeatures& clean = step.clean[job.function].features;
+      data::GraphFeatures& f = step.buggy[j].features;
+      if (f.num_nodes == clean.num_nodes) {
+        f.subtokens = clean.subtokens;
+        f.node_types = clean.node_types;
+        f.edge_src = clean.edge_src;
+        f.edge_dst = clean.edge_dst;
+        f.tokens = clean.tokens;
+      }
+    }
   });
 }
 

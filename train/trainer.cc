@@ -773,6 +773,9 @@ std::vector<DoctorCheck> Trainer::production_checks() {
   checks.push_back(guarded_check("labels (the production step's targets)", [&] {
     return check_step_labels(wide, wide_batch, config_.max_nodes);
   }));
+  checks.push_back(guarded_check("graphs (the production step's buggy vs clean)", [&] {
+    return check_step_graphs(wide, wide_batch, config_.max_nodes, *featurizers_[0]);
+  }));
   checks.push_back(guarded_check("inputs (the production batch and its tensors)", [&] {
     return check_step_inputs(wide_batch, detector_->config());
   }));

@@ -38,12 +38,14 @@ fs::path DoctorMutation::root_;
 struct Planted {
   const char* fault;
   const char* stage;  // the check that must fail
+  const char* still_passes = nullptr;  // a check that must not notice it
 };
 
-// Ten planted bugs: labels, inputs, learning, splits and artefacts.
+// Eleven planted bugs: labels, graphs, inputs, learning, splits and artefacts.
 const Planted kPlanted[] = {
     {"label-off-by-one", "FAIL labels"},              // featurized target names the next rewrite
     {"batch-target-offset", "FAIL labels"},           // the batch shifts each graph's target site
+    {"plant-clean-graph", "FAIL graphs", "PASS labels"},  // buggy graphs, clean code's nodes
     {"drop-edge-kind", "FAIL inputs"},                // one edge kind never reaches the tensors
     {"constant-node-types", "FAIL inputs"},           // every node gets the same type
     {"subtokens-dropped", "FAIL inputs"},             // no node label reaches the model
@@ -61,6 +63,9 @@ TEST_F(DoctorMutation, EveryPlantedPipelineBugFailsTheCheckOfItsStage) {
     EXPECT_EQ(r.status, 1) << r.err;
     EXPECT_NE(r.err.find(p.stage), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(std::string("test fault '") + p.fault + "' is active"), std::string::npos);
+    if (p.still_passes != nullptr) {
+      EXPECT_NE(r.err.find(p.still_passes), std::string::npos) << r.err;
+    }
   }
 }
 
@@ -72,6 +77,7 @@ TEST_F(DoctorMutation, TheUnmodifiedPipelinePassesWithEverySeed) {
     EXPECT_EQ(r.err.find("FAIL"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("PASS learning"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("PASS labels"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("PASS graphs"), std::string::npos) << r.err;
   }
 }
 
