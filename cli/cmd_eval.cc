@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "eval/report.h"
@@ -18,7 +19,8 @@ namespace {
 
 const char* kUsage =
     "usage: bugseek eval [--model FILE] [--suite synthetic|real] [--data FILE_OR_DIR]\n"
-    "                    [--format md|json] [--plots DIR] [--seed N] [--threshold P]\n"
+    "                    [--format md|json] [--plots DIR] [--predictions FILE] [--seed N]\n"
+    "                    [--threshold P]\n"
     "\n"
     "Measures a detector as BugLab does: no-bug, localization, repair and joint accuracy per bug\n"
     "kind, the false alarm rate at --threshold, and precision/recall of \"bug found and fixed\" as\n"
@@ -28,7 +30,9 @@ const char* kUsage =
     "  real       JSON Lines bug-fix pairs (--data FILE, e.g. ../shared/realbugs/dev.jsonl),\n"
     "             each explained as one rewrite; unexplained pairs are counted and listed\n"
     "Without --model the newest runs/*/model-best.bugseek is used, else the model shipped with\n"
-    "bugseek (models/python.bugseek).";
+    "bugseek (models/python.bugseek).\n"
+    "--predictions FILE writes one JSON line per evaluated sample (id, truth, the model's answer,\n"
+    "the rank of the true site), to compare detectors sample by sample.";
 
 struct EvalCommand {
   std::string model;
@@ -36,6 +40,7 @@ struct EvalCommand {
   std::string data;
   std::string format = "md";
   std::string plots;
+  std::string predictions;
   eval::SuiteOptions suite_options;
 };
 
@@ -65,6 +70,10 @@ int run_eval(int argc, char** argv) {
   output_group.add_options()("format", po::value(&cmd.format)->default_value(cmd.format),
                              "md (markdown table) | json")(
       "plots", po::value(&cmd.plots), "write DIR/pr_curve.svg (precision-recall plot)")(
+      "predictions", po::value(&cmd.predictions),
+      "write FILE: JSON Lines, one per sample (buggy before its clean twin): id, buggy, kind, "
+      "predicted_no_bug, p_no_bug, bug_confidence, num_sites; buggy: site_correct, "
+      "repair_correct, joint, true_site_rank (1 = the localizer's best site)")(
       "threshold", po::value(&so.threshold)->default_value(so.threshold),
       "confidence p(location) * p(repair) at which a warning is raised, in [0, 1]");
   visible.add(model_group).add(data_group).add(output_group);
@@ -89,6 +98,7 @@ int run_eval(int argc, char** argv) {
     cmd.data = "runs/dataset";
   }
   so.seed = general.seed;
+  so.keep_outcomes = !cmd.predictions.empty();
   so.threads = resolve_threads(general.threads);
 
   cmd.model = scan::resolve_model(cmd.model, "eval");
@@ -104,6 +114,10 @@ int run_eval(int argc, char** argv) {
     eval::MarkdownOptions md;
     if (cmd.suite == "synthetic") md.max_skipped_listed = 20;
     std::cout << eval::render_markdown(report, md);
+  }
+  if (!cmd.predictions.empty()) {
+    write_file_atomic(cmd.predictions, eval::predictions_to_jsonl(report));
+    log_info("eval", "wrote ", report.predictions.size(), " predictions to ", cmd.predictions);
   }
   if (!cmd.plots.empty()) {
     const auto path = eval::write_plots(cmd.plots, report);

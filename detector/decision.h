@@ -22,6 +22,10 @@ struct Decision {
 // sums only what is there).
 Decision decide(const GraphPrediction& prediction, int32_t num_sites);
 
+// 1 + the number of sites with a larger p(site) than `site` (NO_BUG aside); 0 if `site` is not
+// one of the `num_sites`.
+int32_t site_rank(const GraphPrediction& prediction, int32_t num_sites, int32_t site);
+
 // Argmax candidate at `site` (-1 if the prediction lists none there).
 int32_t best_repair_at(const GraphPrediction& prediction, int32_t site);
 

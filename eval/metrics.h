@@ -30,6 +30,10 @@ struct SampleOutcome {
   bool repair_correct = false;
   // The localizer's probability of NO_BUG (reported in JSON; not used by the counts).
   double p_no_bug = 0;
+  // Buggy only: 1 + the number of sites the localizer ranks above the true site (NO_BUG aside),
+  // so 1 means site_correct; 0 when unknown. For `eval --predictions`, not used by the counts.
+  int32_t true_site_rank = 0;
+  int32_t num_sites = 0;  // locations other than NO_BUG in the graph
 };
 
 // correct out of total; value() is 0 when total is 0 (check total before reading it as a rate).

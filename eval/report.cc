@@ -193,6 +193,31 @@ json::Value report_to_json(const EvalReport& report, size_t max_pr_points) {
   return v;
 }
 
+std::string predictions_to_jsonl(const EvalReport& report) {
+  const std::vector<std::string>& kinds = report.metrics.kind_names;
+  std::string out;
+  for (const SamplePrediction& p : report.predictions) {
+    const SampleOutcome& o = p.outcome;
+    json::Value v = json::Value::object();
+    v.set("id", p.id);
+    v.set("buggy", o.buggy);
+    const bool named = o.kind >= 0 && static_cast<size_t>(o.kind) < kinds.size();
+    v.set("kind", named ? json::Value(kinds[static_cast<size_t>(o.kind)]) : json::Value());
+    v.set("predicted_no_bug", o.predicted_no_bug);
+    v.set("p_no_bug", o.p_no_bug);
+    v.set("bug_confidence", o.bug_confidence);
+    v.set("num_sites", static_cast<int64_t>(o.num_sites));
+    if (o.buggy) {
+      v.set("site_correct", o.site_correct);
+      v.set("repair_correct", o.repair_correct);
+      v.set("joint", o.site_correct && o.repair_correct && !o.predicted_no_bug);
+      v.set("true_site_rank", static_cast<int64_t>(o.true_site_rank));
+    }
+    out += json::dump(v) + "\n";
+  }
+  return out;
+}
+
 std::string render_pr_curve_svg(const std::vector<std::pair<std::string, const Metrics*>>& runs,
                                 const std::string& title) {
   svg::LineChart chart;

@@ -20,6 +20,12 @@ struct SkippedInput {
   std::string reason;
 };
 
+// One evaluated sample, for `eval --predictions`: which input it came from and how it went.
+struct SamplePrediction {
+  std::string id;  // the function (file:name) or the real pair's id; buggy and clean twins share it
+  SampleOutcome outcome;
+};
+
 struct EvalReport {
   std::string suite;  // "synthetic" or "real"
   std::string model;  // model file, as given
@@ -28,6 +34,7 @@ struct EvalReport {
   int64_t inputs = 0;  // functions or pairs read, before skipping
   std::vector<SkippedInput> skipped;
   Metrics metrics;
+  std::vector<SamplePrediction> predictions;  // filled when SuiteOptions::keep_outcomes is set
 };
 
 struct MarkdownOptions {
@@ -54,6 +61,11 @@ std::string render_pr_curve_svg(const std::vector<std::pair<std::string, const M
                                 const std::string& title);
 
 // Writes DIR/pr_curve.svg (atomically) for `report`; returns the path written.
+// JSON Lines, one object per sample in evaluation order (each buggy sample before its clean
+// twin): id, buggy, kind, predicted_no_bug, p_no_bug, bug_confidence, num_sites, and for buggy
+// samples site_correct, repair_correct, joint and true_site_rank.
+std::string predictions_to_jsonl(const EvalReport& report);
+
 std::filesystem::path write_plots(const std::filesystem::path& dir, const EvalReport& report);
 
 // "81.3%" (one decimal) or "n/a" when total is 0: how every rate is shown in markdown.

@@ -92,8 +92,8 @@ InputResult synthetic_input(const data::FunctionRecord& record, uint64_t rng_see
     return r;
   }
   r.ok = true;
-  r.buggy = {std::move(buggy.features), static_cast<int>(buggy.kind)};
-  r.clean = {std::move(clean.features), static_cast<int>(buggy.kind)};
+  r.buggy = {r.skipped.id, std::move(buggy.features), static_cast<int>(buggy.kind)};
+  r.clean = {r.skipped.id, std::move(clean.features), static_cast<int>(buggy.kind)};
   return r;
 }
 
@@ -142,8 +142,8 @@ InputResult real_input(const RealBugPair& pair, const std::string& model_languag
   }
   const parser::Sites fixed_sites = parser::enumerate_rewrites(applied.file, applied.graph);
   const int kind = static_cast<int>(match.kind);
-  r.buggy = {featurizer.featurize(graph, sites, static_cast<int32_t>(match.rewrite)), kind};
-  r.clean = {featurizer.featurize(applied.graph, fixed_sites), kind};
+  r.buggy = {pair.id, featurizer.featurize(graph, sites, static_cast<int32_t>(match.rewrite)), kind};
+  r.clean = {pair.id, featurizer.featurize(applied.graph, fixed_sites), kind};
   r.ok = true;
   return r;
 }

@@ -40,8 +40,10 @@ SampleOutcome outcome_of(const detector::GraphPrediction& prediction,
   o.bug_confidence =
       best_bug.site >= 0 ? std::clamp(static_cast<double>(best_bug.repair_probability), 0.0, 1.0)
                          : 0.0;
+  o.num_sites = num_sites;
   if (o.buggy) {
     o.site_correct = best_bug.site == f.target_site;
+    o.true_site_rank = detector::site_rank(prediction, num_sites, f.target_site);
     o.repair_correct = detector::best_repair_at(prediction, f.target_site) == f.target_cand;
   }
   o.p_no_bug = prediction.p_no_bug;
@@ -64,7 +66,8 @@ std::vector<data::Batch> pack_in_order(const std::vector<LabeledSample>& samples
 }
 
 void evaluate_samples(const detector::ModelFile& model, const std::vector<LabeledSample>& samples,
-                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics) {
+                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics,
+                      std::vector<SampleOutcome>* outcomes) {
   const std::vector<data::Batch> batches = pack_in_order(samples, batch_nodes);
   std::vector<std::vector<detector::GraphPrediction>> predictions(batches.size());
   const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), batches.size()));
@@ -94,7 +97,9 @@ void evaluate_samples(const detector::ModelFile& model, const std::vector<Labele
                           batches[b].num_graphs, " graphs"));
     }
     for (const detector::GraphPrediction& p : predictions[b]) {
-      metrics.add(outcome_of(p, samples[index++]));
+      const SampleOutcome outcome = outcome_of(p, samples[index++]);
+      metrics.add(outcome);
+      if (outcomes != nullptr) outcomes->push_back(outcome);
     }
   }
 }
@@ -104,8 +109,15 @@ namespace {
 EvalReport evaluate(const detector::ModelFile& model, const SuiteSamples& set,
                     const SuiteOptions& options) {
   MetricsAccumulator metrics(bug_kind_names());
-  evaluate_samples(model, set.samples, options.batch_nodes, options.threads, metrics);
+  std::vector<SampleOutcome> outcomes;
+  evaluate_samples(model, set.samples, options.batch_nodes, options.threads, metrics,
+                   options.keep_outcomes ? &outcomes : nullptr);
   EvalReport report;
+  if (options.keep_outcomes) {
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      report.predictions.push_back({set.samples[i].id, outcomes[i]});
+    }
+  }
   report.seed = options.seed;
   report.inputs = set.inputs;
   report.skipped = set.skipped;

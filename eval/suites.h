@@ -29,10 +29,12 @@ struct SuiteOptions {
   uint32_t max_nodes = 0;        // synthetic: functions with larger graphs are skipped (0 = no limit)
   size_t max_functions = 0;      // synthetic: a seeded choice of this many test functions (0 = all)
   std::string default_language = "python";  // real: for pairs without `language`
+  bool keep_outcomes = false;    // fill EvalReport::predictions, one per sample
 };
 
 // One graph to evaluate with its truth (GraphFeatures::target_* set for a buggy graph).
 struct LabeledSample {
+  std::string id;  // the function (file:name) or the real pair's id; twins share it
   data::GraphFeatures features;
   int kind = -1;  // parser::BugKind of the bug; for a clean sample, that of its buggy twin
 };
@@ -56,9 +58,11 @@ SampleOutcome outcome_of(const detector::GraphPrediction& prediction,
 
 // Runs the detector of `model` over `samples`, packed in order into batches of at most
 // `batch_nodes` nodes, on `threads` threads (one Detector and one torch thread each, so the
-// numbers do not depend on the thread count), and adds every outcome to `metrics` in order.
+// numbers do not depend on the thread count), and adds every outcome to `metrics` in order (and
+// to `outcomes`, when given).
 void evaluate_samples(const detector::ModelFile& model, const std::vector<LabeledSample>& samples,
-                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics);
+                      int32_t batch_nodes, int threads, MetricsAccumulator& metrics,
+                      std::vector<SampleOutcome>* outcomes = nullptr);
 
 // Synthetic samples of `functions` (a test split): per function a bug planted by the random
 // selector with a generator seeded from (seed, index), and the function clean. Functions that do

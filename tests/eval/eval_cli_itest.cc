@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "common/json.h"
 #include "tests/scan/cli_run.h"
@@ -44,6 +45,39 @@ TEST_F(EvalCli, RealSuiteJsonIsDeterministic) {
   const json::Value v = json::parse(a.out);
   EXPECT_EQ(v.at("inputs").as_int(), 10);
   EXPECT_EQ(v.at("skipped").size(), 2u);
+}
+
+TEST_F(EvalCli, PredictionsAgreeWithTheMetrics) {
+  const auto file = dir_.path() / "predictions.jsonl";
+  const auto r = eval("--suite real --data " + kPairs + " --format json --predictions " +
+                      file.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::Value report = json::parse(r.out);
+  const json::Value& overall = report.at("metrics").at("overall");
+  std::ifstream in(file);
+  std::string line;
+  int64_t buggy = 0, clean = 0, joint = 0, no_bug_on_clean = 0;
+  std::string last_buggy_id;
+  while (std::getline(in, line)) {
+    const json::Value p = json::parse(line);
+    if (p.at("buggy").as_bool()) {
+      ++buggy;
+      last_buggy_id = p.at("id").as_string();
+      joint += p.at("joint").as_bool() ? 1 : 0;
+      const int64_t rank = p.at("true_site_rank").as_int();
+      EXPECT_GE(rank, 1);
+      EXPECT_LE(rank, p.at("num_sites").as_int());
+      EXPECT_EQ(rank == 1, p.at("site_correct").as_bool()) << line;
+    } else {
+      ++clean;
+      EXPECT_EQ(p.at("id").as_string(), last_buggy_id) << "a clean twin follows its buggy sample";
+      no_bug_on_clean += p.at("predicted_no_bug").as_bool() ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(buggy, report.at("metrics").at("buggy_samples").as_int());
+  EXPECT_EQ(clean, report.at("metrics").at("clean_samples").as_int());
+  EXPECT_EQ(joint, overall.at("joint_accuracy").at("correct").as_int());
+  EXPECT_EQ(no_bug_on_clean, overall.at("no_bug_accuracy").at("correct").as_int());
 }
 
 TEST_F(EvalCli, UsageErrors) {

@@ -177,6 +177,8 @@ TEST(Outcome, JudgesLikeDecide) {
   EXPECT_TRUE(o.repair_correct);  // best repair at the true site is candidate 3
   EXPECT_NEAR(o.bug_confidence, 0.25, 1e-6);
   EXPECT_EQ(o.kind, 2);
+  EXPECT_EQ(o.num_sites, 3);
+  EXPECT_EQ(o.true_site_rank, 2);  // site 0 (0.3) ranks above the true site 1 (0.2)
 
   p.p_no_bug = 0.1;
   p.proposals = {{1, 3, 0.6f}, {0, 0, 0.2f}, {1, 2, 0.1f}};
@@ -185,6 +187,7 @@ TEST(Outcome, JudgesLikeDecide) {
   EXPECT_TRUE(o.site_correct);
   EXPECT_TRUE(o.repair_correct);
   EXPECT_NEAR(o.bug_confidence, 0.6, 1e-6);
+  EXPECT_EQ(o.true_site_rank, 1);
 
   LabeledSample clean = buggy;
   clean.features.target_site = -1;
