@@ -109,6 +109,9 @@ std::optional<train::TrainConfig> train_config_from_args(int argc, char** argv,
   }
   if (early.resume) cfg.out = early.out;
   cfg.mode();  // reject a bad --selector before any work
+  if (cfg.function_weight != "size" && cfg.function_weight != "uniform") {
+    throw UsageError("--function-weight must be size or uniform, not '" + cfg.function_weight + "'");
+  }
   if (vm.count("dump-config")) {
     std::cout << train::config_to_text(cfg);
     return std::nullopt;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/error.h"
 #include "common/fault.h"
 #include "common/parallel.h"
 #include "data/producer.h"
+#include "data/split.h"
 #include "selector/wiring.h"
 #include "train/validation.h"
 
@@ -19,6 +21,30 @@ uint64_t mix_seed(uint64_t a, uint64_t b) {
   return x;
 }
 
+FunctionSampler::FunctionSampler(const std::vector<data::FunctionRecord>& functions,
+                                 const std::string& mode)
+    : count_(functions.size()) {
+  if (mode == "uniform") return;
+  if (mode != "size") {
+    throw UsageError("--function-weight must be size or uniform, not '" + mode + "'");
+  }
+  cumulative_.reserve(functions.size());
+  double total = 0;
+  for (const data::FunctionRecord& f : functions) {
+    total += static_cast<double>(std::clamp<size_t>(f.text.size(), 1, kSizeCapBytes));
+    cumulative_.push_back(total);
+  }
+}
+
+uint64_t FunctionSampler::index(uint64_t position, uint64_t seed) const {
+  if (cumulative_.empty()) return data::BatchProducer::function_index(position, count_, seed, true);
+  // A uniform double in [0, 1) from the top 53 bits of a hash of (seed, position).
+  const double u = static_cast<double>(data::mix64(mix_seed(seed, position) ^ 0x73697a65ULL) >> 11) *
+                   0x1.0p-53;
+  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u * cumulative_.back());
+  return std::min<uint64_t>(static_cast<uint64_t>(it - cumulative_.begin()), count_ - 1);
+}
+
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context) {
   StepData step;
@@ -26,7 +52,9 @@ StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions
   step.records.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const uint64_t index =
-        data::BatchProducer::function_index(first + i, functions.size(), context.seed, true);
+        context.sampler != nullptr
+            ? context.sampler->index(first + i, context.seed)
+            : data::BatchProducer::function_index(first + i, functions.size(), context.seed, true);
     step.records[i] = &functions[index];
   }
   data::SampleOptions options;

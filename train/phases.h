@@ -20,10 +20,30 @@ namespace bugseek::train {
 
 uint64_t mix_seed(uint64_t a, uint64_t b);
 
+// Which function each training position draws. Uniform: a seeded permutation per epoch (every
+// function once an epoch). By size: independent draws with probability proportional to each
+// function's length in bytes, capped; real bugs sit in functions drawn that way, since a bug is
+// about as likely at any token (the real-bug suites' functions are 5x longer at the median than
+// the standard library's). Both depend only on (seed, position).
+class FunctionSampler {
+ public:
+  static constexpr size_t kSizeCapBytes = 4096;  // longer functions weigh as much as this
+  FunctionSampler() = default;
+  // mode: "uniform" or "size" (UsageError otherwise).
+  FunctionSampler(const std::vector<data::FunctionRecord>& functions, const std::string& mode);
+  uint64_t index(uint64_t position, uint64_t seed) const;
+  bool by_size() const { return !cumulative_.empty(); }
+
+ private:
+  uint64_t count_ = 0;
+  std::vector<double> cumulative_;  // by size: running sums of the weights
+};
+
 struct PhaseContext {
   uint64_t seed = 1;
   uint32_t max_nodes = 0;  // functions with larger graphs are skipped
   int threads = 1;
+  const FunctionSampler* sampler = nullptr;  // null: uniform
   // One per thread.
   std::vector<std::unique_ptr<data::Featurizer>>* featurizers = nullptr;
 };
@@ -44,8 +64,8 @@ struct StepData {
   std::vector<data::Sample> buggy;  // [jobs]
 };
 
-// 1. The n functions at epoch positions first .. first + n - 1 (seeded order over `functions`,
-// a new permutation each epoch) and their clean graphs.
+// 1. The n functions at positions first .. first + n - 1 (drawn by context.sampler; without
+// one, a seeded order over `functions`, a new permutation each epoch) and their clean graphs.
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context);
 

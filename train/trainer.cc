@@ -159,6 +159,7 @@ class Trainer {
   std::unique_ptr<data::Vocabulary> vocab_;
   std::unique_ptr<detector::ModelFile> init_model_;  // --init, until its weights are loaded
   std::vector<data::FunctionRecord> train_functions_;
+  FunctionSampler sampler_;  // which training function each position draws (--function-weight)
   std::vector<data::FunctionRecord> valid_functions_;
   std::vector<data::FunctionRecord> test_functions_;
   std::vector<std::unique_ptr<data::Featurizer>> featurizers_;
@@ -247,6 +248,7 @@ void Trainer::load_data() {
   if (train_functions_.empty()) {
     throw Error("dataset " + data_dir.string() + " has no training functions");
   }
+  sampler_ = FunctionSampler(train_functions_, config_.function_weight);
   language_ = parser::find_language(train_functions_.front().language);
   if (language_ == nullptr) throw Error("dataset language is not compiled into this bugseek");
   if (init_model_ && init_model_->language != language_->name) {
@@ -417,6 +419,7 @@ StepNumbers Trainer::train_step() {
   context.max_nodes = config_.max_nodes;
   context.threads = threads_;
   context.featurizers = &featurizers_;
+  context.sampler = &sampler_;
 
   // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and rank r
   // trains on the r-th n of them: together they see what one process with world * n would.
@@ -759,6 +762,7 @@ std::vector<DoctorCheck> Trainer::production_checks() {
   context.max_nodes = config_.max_nodes;
   context.threads = threads_;
   context.featurizers = &featurizers_;
+  context.sampler = &sampler_;
   // What the first training steps draw and build, through the same phases (rank 0's share): at
   // least 32 functions for the labels and inputs, and exactly the first step for learning.
   auto draw = [&](size_t n) {
