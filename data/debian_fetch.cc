@@ -16,11 +16,11 @@
 #include <cstring>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/progress.h"
 #include "data/debian_corpus.h"
 
@@ -480,46 +480,39 @@ DebianCorpusSummary build_debian_corpus(const DebianCorpusConfig& config) {
   const uint64_t max_bytes = static_cast<uint64_t>(std::max(0.0, config.max_mb) * 1e6);
   DebianCorpusSummary summary;
   summary.rows.resize(packages.size());
-  std::atomic<size_t> next{0};
   std::atomic<uint64_t> kept{0};
   std::atomic<size_t> done{0};
   std::mutex log_mutex;
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < packages.size();) {
-      ManifestRow row;
-      if (max_bytes > 0 && kept.load() >= max_bytes) {
+  parallel_for(packages.size(), config.threads, [&](size_t i, int) {
+    ManifestRow row;
+    if (max_bytes > 0 && kept.load() >= max_bytes) {
+      row.package = packages[i];
+      row.status = PackageStatus::kNotReached;
+      row.reason = "--max-mb reached";
+    } else {
+      try {
+        row = builder.process(packages[i]);
+      } catch (const std::exception& e) {  // a file system error: this package only
+        row = ManifestRow{};
         row.package = packages[i];
-        row.status = PackageStatus::kNotReached;
-        row.reason = "--max-mb reached";
-      } else {
-        try {
-          row = builder.process(packages[i]);
-        } catch (const std::exception& e) {  // a file system error: this package only
-          row = ManifestRow{};
-          row.package = packages[i];
-          row.status = PackageStatus::kFailed;
-          row.reason = e.what();
-        }
-        if (row.status == PackageStatus::kOk) kept += row.bytes;
-        std::lock_guard<std::mutex> lock(log_mutex);
-        std::string what = std::string(package_status_name(row.status));
-        if (row.status == PackageStatus::kOk) {
-          what += ", " + std::to_string(row.files) + " files, " + mb(row.bytes) +
-                  (row.reason.empty() ? "" : " (" + row.reason + ")");
-        } else {
-          what += ": " + row.reason;
-        }
-        log_info("corpus", "[", done + 1, "/", packages.size(), "] ", row.package, " ", row.version,
-                 ": ", what, " | kept ", mb(kept.load()));
+        row.status = PackageStatus::kFailed;
+        row.reason = e.what();
       }
-      done += 1;
-      summary.rows[i] = std::move(row);
+      if (row.status == PackageStatus::kOk) kept += row.bytes;
+      std::lock_guard<std::mutex> lock(log_mutex);
+      std::string what = std::string(package_status_name(row.status));
+      if (row.status == PackageStatus::kOk) {
+        what += ", " + std::to_string(row.files) + " files, " + mb(row.bytes) +
+                (row.reason.empty() ? "" : " (" + row.reason + ")");
+      } else {
+        what += ": " + row.reason;
+      }
+      log_info("corpus", "[", done + 1, "/", packages.size(), "] ", row.package, " ", row.version,
+               ": ", what, " | kept ", mb(kept.load()));
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, config.threads); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    done += 1;
+    summary.rows[i] = std::move(row);
+  });
 
   for (const auto& r : summary.rows) {
     summary.packages[static_cast<int>(r.status)] += 1;

@@ -4,15 +4,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <exception>
-#include <mutex>
 #include <regex>
 #include <sstream>
-#include <thread>
 #include <unordered_map>
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/parallel.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "data/dataset.h"
@@ -21,30 +19,6 @@ namespace bugseek::data {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs f(i) for i in [0, n) on `threads` threads; rethrows the first exception after joining.
-template <typename F>
-void parallel_for(size_t n, int threads, F&& f) {
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto body = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) {
-      try {
-        f(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = n;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(body);
-  body();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
 
 std::string per_split(const std::array<uint64_t, kNumSplits>& v) {
   std::ostringstream out;
@@ -151,7 +125,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
   std::vector<FileState> state(n);
   {
     ProgressBar bar("read", n);
-    parallel_for(n, config.threads, [&](size_t i) {
+    parallel_for(n, config.threads, [&](size_t i, int) {
       FileState& s = state[i];
       s.read = read_source_text(listing.files[i].path, config.walk.max_file_bytes);
       s.rank = path_hash(listing.files[i].rel_path);
@@ -202,7 +176,7 @@ PrepareSummary prepare_dataset(const PrepareConfig& config) {
   {
     ProgressBar bar("extract", readable.size());
     std::atomic<uint64_t> functions{0};
-    parallel_for(readable.size(), config.threads, [&](size_t k) {
+    parallel_for(readable.size(), config.threads, [&](size_t k, int) {
       if (dups.exact_dup[k]) {
         bar.advance();
         return;

@@ -5,10 +5,10 @@
 #include <exception>
 #include <memory>
 #include <numeric>
-#include <thread>
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "data/featurize.h"
 #include "data/function_graph.h"
 #include "data/sample.h"
@@ -26,19 +26,18 @@ struct InputResult {
   SkippedInput skipped;
 };
 
-// Runs fn(i, featurizer) for i in [0, n) on `threads` threads, each with its own Featurizer.
+// Runs fn(i, featurizer) for i in [0, n) on `threads` threads (common/parallel.h), each with its
+// own Featurizer; results go to slot i, so they do not depend on the thread count.
 template <typename Fn>
 void parallel_over(size_t n, int threads, const data::Vocabulary& vocab,
                    const parser::Language& language, Fn fn) {
-  const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), n));
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < workers; ++t) {
-    pool.emplace_back([&, t] {
-      data::Featurizer featurizer(vocab, language);
-      for (size_t i = t; i < n; i += workers) fn(i, featurizer);
-    });
-  }
-  for (std::thread& th : pool) th.join();
+  std::vector<std::unique_ptr<data::Featurizer>> featurizers(
+      std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), n)));
+  parallel_for(n, threads, [&](size_t i, int w) {
+    auto& featurizer = featurizers[static_cast<size_t>(w)];
+    if (!featurizer) featurizer = std::make_unique<data::Featurizer>(vocab, language);
+    fn(i, *featurizer);
+  });
 }
 
 SuiteSamples collect(std::vector<InputResult>& results) {

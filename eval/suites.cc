@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
+#include <memory>
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "data/dataset.h"
 #include "detector/decision.h"
 #include "parser/rewrites.h"
@@ -70,26 +71,18 @@ void evaluate_samples(const detector::ModelFile& model, const std::vector<Labele
                       std::vector<SampleOutcome>* outcomes) {
   const std::vector<data::Batch> batches = pack_in_order(samples, batch_nodes);
   std::vector<std::vector<detector::GraphPrediction>> predictions(batches.size());
-  const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(threads, 1), batches.size()));
   // One torch thread per worker: a batch's numbers then do not depend on the thread count.
   detector::set_num_threads(1);
-  std::vector<std::exception_ptr> errors(workers);
-  auto work = [&](size_t t) {
-    try {
-      detector::Detector detector = detector::make_detector(model, detector::DeviceKind::kCpu);
-      for (size_t b = t; b < batches.size(); b += workers) {
-        predictions[b] = detector.predict(batches[b], 0);
-      }
-    } catch (...) {
-      errors[t] = std::current_exception();
+  std::vector<std::unique_ptr<detector::Detector>> detectors(
+      std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), batches.size())));
+  parallel_for(batches.size(), threads, [&](size_t b, int w) {
+    auto& detector = detectors[static_cast<size_t>(w)];
+    if (!detector) {
+      detector = std::make_unique<detector::Detector>(
+          detector::make_detector(model, detector::DeviceKind::kCpu));
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < workers; ++t) pool.emplace_back(work, t);
-  for (std::thread& th : pool) th.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+    predictions[b] = detector->predict(batches[b], 0);
+  });
   size_t index = 0;
   for (size_t b = 0; b < batches.size(); ++b) {
     if (predictions[b].size() != static_cast<size_t>(batches[b].num_graphs)) {

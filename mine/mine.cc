@@ -8,10 +8,9 @@
 #include <ctime>
 #include <exception>
 #include <filesystem>
-#include <mutex>
+#include <memory>
 #include <numeric>
 #include <sstream>
-#include <thread>
 #include <unordered_set>
 
 #include <git2.h>
@@ -20,6 +19,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/parallel.h"
 #include "common/progress.h"
 #include "mine/exclusion.h"
 #include "mine/fix_finder.h"
@@ -126,53 +126,40 @@ CommitResult mine_commit(const GitRepo& repo, const CommitInfo& commit, const Mi
 }
 
 // Mines the commits of `run` from the repository at `path` on `threads` workers, each with its
-// own libgit2 handle. Throws Error (the first worker's) if the repository turns out broken.
+// own libgit2 handle. Throws the first worker's Error if the repository cannot be opened.
 std::vector<CommitResult> mine_commits(const std::string& path, const RepoRun& run,
                                        const MineConfig& config, const parser::Language& language) {
   const size_t n = run.commits.size();
   std::vector<CommitResult> results(n);
   ProgressBar bar("mine " + run.label, n);
-  std::atomic<size_t> next{0};
   std::atomic<uint64_t> candidates{0}, fixes{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mutex;
-  std::string error;
-  auto work = [&] {
-    try {
-      GitRepo repo(path);
-      for (size_t i = next++; i < n && !failed; i = next++) {
-        try {
-          results[i] = mine_commit(repo, run.commits[i], config, language);
-        } catch (const std::exception& e) {
-          // One missing object costs its commit, not the repository's whole history.
-          log_debug("mine", path, ": ", run.commits[i].id, ": ", e.what());
-          results[i] = CommitResult{};
-          results[i].outcome = Outcome::kUnreadable;
-        }
-        candidates += results[i].fixes.candidates;
-        fixes += results[i].fixes.fixes.size();
-        bar.advance(
-            1, std::to_string(candidates) + " candidates, " + std::to_string(fixes) + " fixes");
-      }
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!failed.exchange(true)) error = e.what();
-    }
-  };
   const size_t workers = std::max<size_t>(1, std::min<size_t>(std::max(config.threads, 1), n));
   // libgit2 frees a worker's thread-local error state when the thread ends only while libgit2 is
   // still initialized; without this reference the last GitRepo's shutdown came first and leaked it
-  // (LeakSanitizer, scripts/test --sanitize, MineTest.SameThreadsOrNot).
+  // (LeakSanitizer, scripts/test --sanitize, MineTest.SameThreadsOrNot). Declared before the
+  // handles, so they close first.
   git_libgit2_init();
   struct Shutdown {
     ~Shutdown() { git_libgit2_shutdown(); }
   } shutdown;
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& th : pool) th.join();
+  std::vector<std::unique_ptr<GitRepo>> repos(workers);  // one handle per worker, opened lazily
+  // A repository that cannot be opened throws out of parallel_for, which stops the others.
+  parallel_for(n, static_cast<int>(workers), [&](size_t i, int w) {
+    std::unique_ptr<GitRepo>& repo = repos[static_cast<size_t>(w)];
+    if (!repo) repo = std::make_unique<GitRepo>(path);
+    try {
+      results[i] = mine_commit(*repo, run.commits[i], config, language);
+    } catch (const std::exception& e) {
+      // One missing object costs its commit, not the repository's whole history.
+      log_debug("mine", path, ": ", run.commits[i].id, ": ", e.what());
+      results[i] = CommitResult{};
+      results[i].outcome = Outcome::kUnreadable;
+    }
+    candidates += results[i].fixes.candidates;
+    fixes += results[i].fixes.fixes.size();
+    bar.advance(1, std::to_string(candidates) + " candidates, " + std::to_string(fixes) + " fixes");
+  });
   bar.finish();
-  if (failed) throw Error(error);
   return results;
 }
 
