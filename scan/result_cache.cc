@@ -4,10 +4,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
+#include <unordered_set>
 
 #include "common/checksum.h"
 #include "common/json.h"
@@ -237,27 +239,50 @@ void ResultCache::store_file(std::string_view text, const FileRecord& record) {
   write_entry(entry_path("file", text), record_to_json(record));
 }
 
-std::optional<UnitDecision> ResultCache::find_unit(std::string_view unit_key) {
-  if (!enabled()) return std::nullopt;
-  std::optional<std::string> payload = read_entry(entry_path("unit", unit_key));
-  if (!payload) return std::nullopt;
-  UnitDecision d;
-  char tail = 0;
-  if (std::sscanf(payload->c_str(), "%d %d %lf%c", &d.site, &d.repair, &d.probability, &tail) !=
-      3) {
-    counters_.corrupt += 1;
-    counters_.misses += 1;
-    return std::nullopt;
-  }
-  counters_.unit_hits += 1;
-  return d;
+std::string ResultCache::unit_hash(std::string_view unit_key) {
+  return Hash128().add(unit_key).hex();
 }
 
-void ResultCache::store_unit(std::string_view unit_key, const UnitDecision& d) {
+std::unordered_map<std::string, UnitDecision> ResultCache::find_units(std::string_view path_key) {
+  std::unordered_map<std::string, UnitDecision> out;
+  if (!enabled()) return out;
+  std::optional<std::string> payload = read_entry(entry_path("units", path_key));
+  if (!payload) return out;
+  // One line per unit: "HASH SITE REPAIR PROBABILITY".
+  const char* p = payload->c_str();
+  const char* const end = p + payload->size();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) nl = end;
+    char hash[33] = {};
+    UnitDecision d;
+    int used = 0;
+    const std::string line(p, nl);
+    if (std::sscanf(line.c_str(), "%32s %d %d %lf%n", hash, &d.site, &d.repair, &d.probability,
+                    &used) != 4 ||
+        static_cast<size_t>(used) != line.size() || std::strlen(hash) != 32) {
+      counters_.corrupt += 1;  // checksummed, so only a bug writes this: trust none of it
+      return {};
+    }
+    out.emplace(hash, d);
+    p = nl + 1;
+  }
+  return out;
+}
+
+void ResultCache::store_units(std::string_view path_key,
+                              const std::vector<std::pair<std::string, UnitDecision>>& decisions) {
   if (!enabled()) return;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%d %d %.17g", d.site, d.repair, d.probability);
-  write_entry(entry_path("unit", unit_key), buf);
+  std::string payload;
+  std::unordered_set<std::string_view> seen;
+  for (const auto& [hash, d] : decisions) {
+    if (hash.size() != 32 || !seen.insert(hash).second) continue;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %d %d %.17g\n", d.site, d.repair, d.probability);
+    payload += hash;
+    payload += buf;
+  }
+  write_entry(entry_path("units", path_key), payload);
 }
 
 }  // namespace bugseek::scan

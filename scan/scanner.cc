@@ -12,6 +12,9 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include <c10/core/InferenceMode.h>
 
@@ -44,11 +47,18 @@ constexpr const char* kCacheVersion = "scan-cache v1";
 // A file whose units are (partly) waiting for the detector.
 struct PendingFile {
   std::string path;
-  std::string key;  // canonical path (for --diff)
+  std::string key;  // canonical path (for --diff and the unit cache); "" until needed
   std::shared_ptr<const std::string> text;
   FileRecord record;
   size_t outstanding = 0;  // units still waiting
   bool from_cache = false;
+  // Unit cache: the decisions stored for this path by an earlier scan (loaded at the first unit
+  // that needs one), and this scan's (unit hash, decision) pairs; `ran` says whether the detector
+  // decided any of them, i.e. whether the stored entry needs rewriting.
+  bool previous_loaded = false;
+  std::unordered_map<std::string, UnitDecision> previous;
+  std::vector<std::pair<std::string, UnitDecision>> decided;
+  bool ran = false;
 };
 
 // A featurized unit waiting for the next detector batch, with what its finding needs.
@@ -57,7 +67,7 @@ struct PendingUnit {
   parser::Sites sites;
   std::shared_ptr<PendingFile> file;
   size_t unit = 0;       // index into file->record.units
-  std::string cache_key;
+  std::string unit_hash;  // ResultCache::unit_hash of the unit ("" without a cache)
 };
 
 // Reasons worth naming the path for; hidden, VCS and other-language paths are routine.
@@ -212,7 +222,10 @@ class Worker {
         PendingUnit& u = pending_[i];
         UnitDecision d;
         if (i - begin < predictions.size()) d = decision_for(predictions[i - begin], u.sites);
-        cache_.store_unit(u.cache_key, d);
+        if (!u.unit_hash.empty()) {
+          u.file->decided.emplace_back(std::move(u.unit_hash), d);
+          u.file->ran = true;
+        }
         out_.stats.units_run += 1;
         UnitRecord& record = u.file->record.units[u.unit];
         record.has_finding = finding_from_decision(d, u.sites, *u.file->text, record.finding);
@@ -268,15 +281,24 @@ class Worker {
     }
     parser::Sites sites = parser::enumerate_rewrites(parsed, graph);
     if (sites.rewrites.empty()) return UnitStatus::kNoSites;
-    std::string cache_key;
+    std::string unit_hash;
     if (cache_.enabled()) {
-      cache_key = unit_cache_key(unit, parsed.text, sites);
-      if (std::optional<UnitDecision> d = cache_.find_unit(cache_key)) {
-        const bool valid = d->site < static_cast<int32_t>(sites.sites.size()) &&
-                           d->repair < static_cast<int32_t>(sites.rewrites.size());
+      unit_hash = ResultCache::unit_hash(unit_cache_key(unit, parsed.text, sites));
+      if (!file->previous_loaded) {
+        if (file->key.empty()) file->key = canonical_key(file->path);
+        file->previous = cache_.find_units(file->key);
+        file->previous_loaded = true;
+      }
+      const auto found = file->previous.find(unit_hash);
+      if (found != file->previous.end()) {
+        const UnitDecision& d = found->second;
+        const bool valid = d.site < static_cast<int32_t>(sites.sites.size()) &&
+                           d.repair < static_cast<int32_t>(sites.rewrites.size());
         if (valid) {
-          u.has_finding = finding_from_decision(*d, sites, parsed.text, u.finding);
+          u.has_finding = finding_from_decision(d, sites, parsed.text, u.finding);
           u.finding.function = unit.qualified_name;
+          out_.stats.cache_unit_hits += 1;
+          file->decided.emplace_back(std::move(unit_hash), d);
           return UnitStatus::kChecked;
         }
       }
@@ -286,7 +308,7 @@ class Worker {
     pending.sites = std::move(sites);
     pending.file = file;
     pending.unit = index;
-    pending.cache_key = std::move(cache_key);
+    pending.unit_hash = std::move(unit_hash);
     u.finding.function = unit.qualified_name;
     file->outstanding += 1;
     units.push_back(std::move(pending));
@@ -297,7 +319,10 @@ class Worker {
   void finish(PendingFile& file) {
     FileRecord& record = file.record;
     ScanStats& s = out_.stats;
-    if (!file.from_cache) cache_.store_file(*file.text, record);
+    if (!file.from_cache) {
+      cache_.store_file(*file.text, record);
+      if (file.ran) store_units(file);
+    }
     if (file.from_cache) s.cache_file_hits += 1;
     if (!record.parsed) {
       s.files_unparseable += 1;
@@ -331,6 +356,20 @@ class Worker {
       out_.findings.push_back(std::move(f));
     }
     record.units.clear();
+  }
+
+  // Stores the file's unit decisions: this scan's, then earlier ones of units no longer (or, with
+  // --diff, not now) seen, up to twice the file's units, so undoing an edit or scanning other
+  // changed lines later still finds them. A stale one is harmless: its hash names its text.
+  void store_units(PendingFile& file) {
+    const size_t cap = 2 * file.record.units.size() + 16;
+    std::unordered_set<std::string> seen;
+    for (const auto& [hash, d] : file.decided) seen.insert(hash);
+    for (auto& [hash, d] : file.previous) {
+      if (file.decided.size() >= cap) break;
+      if (seen.count(hash) == 0) file.decided.emplace_back(hash, d);
+    }
+    cache_.store_units(file.key, file.decided);
   }
 
   // Whether --diff keeps the unit: functions whose lines changed; the module unit when its
@@ -370,6 +409,7 @@ void add_stats(ScanStats& into, const ScanStats& s) {
   into.units_unchanged += s.units_unchanged;
   into.units_run += s.units_run;
   into.cache_file_hits += s.cache_file_hits;
+  into.cache_unit_hits += s.cache_unit_hits;
 }
 
 std::string line_text(const std::string& text, int line) {
@@ -525,7 +565,6 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
     for (auto& p : o.problems) result.problems.push_back(std::move(p));
     for (auto& p : o.skipped) result.skipped.push_back(std::move(p));
   }
-  result.stats.cache_unit_hits = cache.counters().unit_hits;
   result.stats.cache_write_failures = cache.counters().write_failures;
   result.stats.findings_suppressed = suppressed.size();
   if (baseline) {
