@@ -5,7 +5,7 @@
 //   build/bench/bench_detector [--data stdlib|synthetic] [--stdlib DIR] [--max-files N]
 //                              [--batch G] [--steps N] [--threads T] [--device cpu|cuda|auto]
 //                              [--models gnn,transformer] [--sizes default,large]
-//                              [--profile FILE]
+//                              [--profile FILE] [--predict [--batch-nodes N] [--rounds R]]
 //
 // --data stdlib (the default when DIR exists) featurizes functions of the Python standard library
 // (the first --max-files files, sorted; bugs planted at random, half the samples clean) with a
@@ -15,6 +15,10 @@
 // CPU time per step, a load-independent measure on a shared machine (with --threads 1).
 // --profile FILE writes a chrome://tracing trace of the last model's timed steps (LibTorch's
 // legacy profiler; its overhead makes those steps slower).
+// --predict times inference instead, as `bugseek scan` runs it: Detector::predict under
+// c10::InferenceMode on batches packed as the scan packs them (graphs sorted by node count, each
+// batch filled to --batch-nodes nodes); prints graphs/s, GFLOP/s and CPU ms per 100 graphs, the
+// best of --rounds passes over all batches (the best is the steadiest number on a shared machine).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -29,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/cuda.h>
 #include <torch/optim/adam.h>
@@ -66,6 +71,9 @@ struct Options {
   std::string models = "gnn,transformer";
   std::string sizes = "default,large";
   std::string profile;
+  bool predict = false;
+  int batch_nodes = 256;
+  int rounds = 5;
 };
 
 struct Data {
@@ -177,11 +185,59 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// Inference throughput of each model on `graphs`, packed as the scan packs them.
+int run_predict(const Options& o, Data d) {
+  std::stable_sort(d.graphs.begin(), d.graphs.end(),
+                   [](const auto& a, const auto& b) { return a.num_nodes < b.num_nodes; });
+  std::vector<data::Batch> batches;
+  for (size_t i = 0; i < d.graphs.size();) {
+    data::Batch b;
+    int64_t nodes = 0;
+    for (; i < d.graphs.size() && (b.num_graphs == 0 || nodes < o.batch_nodes); ++i) {
+      nodes += d.graphs[i].num_nodes;
+      data::append_to_batch(b, d.graphs[i]);
+    }
+    batches.push_back(std::move(b));
+  }
+  std::printf("predict: %zu graphs in %zu batches of >= %d nodes, best of %d rounds\n",
+              d.graphs.size(), batches.size(), o.batch_nodes, o.rounds);
+  std::printf("%-12s %-8s %9s %9s %14s\n", "model", "size", "graphs/s", "GFLOP/s",
+              "cpu_ms/100g");
+  const auto device_kind = detector::device_from_name(o.device);
+  for (const auto& model : split(o.models)) {
+    for (const auto& size : split(o.sizes)) {
+      auto c = detector::detector_preset(size, detector::family_from_name(model));
+      c.subtoken_vocab = d.subtoken_vocab;
+      c.node_type_vocab = d.node_type_vocab;
+      c.text_vocab = d.text_vocab;
+      detector::Detector det(c, 1, device_kind);
+      c10::InferenceMode inference;
+      double flops = 0;
+      for (const auto& b : batches) flops += forward_flops(c, b);
+      for (const auto& b : batches) det.predict(b);  // warm-up
+      double best_cpu = 1e30, best_wall = 1e30;
+      for (int r = 0; r < o.rounds; ++r) {
+        const auto t0 = Clock::now();
+        const double cpu0 = cpu_seconds();
+        for (const auto& b : batches) det.predict(b);
+        best_cpu = std::min(best_cpu, cpu_seconds() - cpu0);
+        best_wall = std::min(best_wall, seconds_since(t0));
+      }
+      const double graphs = static_cast<double>(d.graphs.size());
+      std::printf("%-12s %-8s %9.1f %9.1f %14.2f\n", model.c_str(), size.c_str(),
+                  graphs / best_wall, flops / best_cpu / 1e9, 1e5 * best_cpu / graphs);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
 int run(const Options& o) {
   detector::set_num_threads(o.threads);
   const bool stdlib = o.data == "stdlib" && fs::exists(o.stdlib);
   auto t0 = Clock::now();
   Data d = stdlib ? stdlib_data(o) : synthetic_data(o.batch * 8);
+  if (o.predict) return run_predict(o, std::move(d));
   // Length-bucketed batches (graphs sorted by token count, batches shuffled), as a trainer would
   // form them: one long function padding 15 short ones would dominate the transformer's cost.
   std::stable_sort(d.graphs.begin(), d.graphs.end(), [](const auto& a, const auto& b) {
@@ -280,7 +336,11 @@ int main(int argc, char** argv) {
       "models", po::value(&o.models)->default_value(o.models), "comma list: gnn,transformer")(
       "sizes", po::value(&o.sizes)->default_value(o.sizes), "comma list: tiny,default,large")(
       "profile", po::value(&o.profile)->default_value(o.profile),
-      "chrome trace of the timed steps written here (\"\" = none)");
+      "chrome trace of the timed steps written here (\"\" = none)")(
+      "predict", po::bool_switch(&o.predict), "time inference (as scan runs it) instead")(
+      "batch-nodes", po::value(&o.batch_nodes)->default_value(o.batch_nodes),
+      "--predict: nodes per batch")(
+      "rounds", po::value(&o.rounds)->default_value(o.rounds), "--predict: timed passes");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -3,7 +3,7 @@
 // unchanged tree, answered by the result cache, at least 20x faster than the first.
 //
 //   build/bench/bench_scan [--model FILE] [--stdlib DIR] [--threads 2] [--preset default]
-//                          [--save-model FILE] [--cache-dir DIR] [--uncached]
+//                          [--save-model FILE] [--cache-dir DIR] [--uncached] [--profile FILE]
 //
 // With --model, times that model file. Without, builds an untrained detector of --preset size
 // (the default model's shapes; its speed is what matters, not its answers) with a SentencePiece
@@ -12,16 +12,21 @@
 // runs the model and fills the cache, the second reads it. --uncached adds a scan without any
 // cache first (what writing the cache costs). Prints, per scan, files, lines, functions, checked
 // units, wall and CPU seconds (CPU time is the steadier number on a shared machine), lines/s and
-// functions/s, then the first/second ratio.
+// functions/s, then the first/second ratio. --profile FILE (with --threads 1, where the scan runs
+// on the calling thread) writes a chrome://tracing trace of the first scan's LibTorch operators
+// (the legacy profiler; its overhead makes that scan slower).
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include "common/fs.h"
 #include "data/corpus.h"
@@ -78,7 +83,7 @@ detector::ModelFile untrained_model(const fs::path& root, const std::string& pre
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, stdlib, preset = "default", save_model, cache_dir;
+  std::string model_path, stdlib, preset = "default", save_model, cache_dir, profile;
   bool uncached = false;
   int threads = 2;
   double threshold = 0.5;
@@ -93,7 +98,8 @@ int main(int argc, char** argv) {
       "save-model", po::value(&save_model), "also save the untrained model to FILE")(
       "batch-nodes", po::value(&batch_nodes)->default_value(batch_nodes), "nodes per batch")(
       "cache-dir", po::value(&cache_dir), "cache folder, emptied first (default: a temporary one)")(
-      "uncached", po::bool_switch(&uncached), "first time a scan without any cache");
+      "uncached", po::bool_switch(&uncached), "first time a scan without any cache")(
+      "profile", po::value(&profile), "write a chrome://tracing trace of the first scan to FILE");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   po::notify(vm);
@@ -128,9 +134,15 @@ int main(int argc, char** argv) {
   std::printf("threads    %d (batches of <= %d nodes)\n", threads, batch_nodes);
   auto run = [&](const char* name, const std::string& cache) {
     options.cache_dir = cache;
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> recording;
+    if (!profile.empty()) {
+      recording = std::make_unique<torch::autograd::profiler::RecordProfile>(profile);
+      profile.clear();  // the first scan only
+    }
     const double cpu_before = cpu_seconds();
     const scan::ScanResult r = scan::scan_paths({stdlib}, model, options);
     const double cpu = cpu_seconds() - cpu_before;
+    recording.reset();
     const scan::ScanStats& s = r.stats;
     std::printf("\n[%s]\n", name);
     std::printf("files      %llu (+%llu unparseable, %llu skipped; %llu from the cache)\n",

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/fault.h"
+#include "detector/node_classes.h"
 #include "parser/rewrites.h"
 
 namespace bugseek::detector {
@@ -173,6 +174,27 @@ BatchTensors to_tensors(const data::Batch& b, const DetectorConfig& config,
   t.label_by_node = on_device(make_csr(label_node, n));
   t.by_src = on_device(make_csr(src, n));
   t.by_dst = on_device(make_csr(dst, n));
+  // Only for inference (predict and evaluate build their tensors without gradients): a training
+  // step could not use them.
+  if (device.is_cpu() && config.family == ModelFamily::kGnn && !at::GradMode::is_enabled()) {
+    const std::vector<int64_t> offsets(t.rel_offset.begin(), t.rel_offset.end());
+    NodeClasses classes = input_classes(b);
+    for (int layer = 0; layer < config.layers; ++layer) {
+      const bool distinct = classes.num_classes == n;  // then every later layer's are too
+      t.layer_pairs.push_back(make_edge_pairs(src, offsets, t.by_dst,
+                                              distinct ? std::vector<int32_t>{} : classes.of_node));
+      if (layer + 1 == config.layers || distinct) continue;
+      if (config.aggregation != Aggregation::kMax) {
+        // A sum or mean sees each message as often as it comes, in edge order: only the inputs
+        // (layer 0) are known equal; later layers get one pair per (node, relation).
+        classes.of_node.clear();
+        classes.num_classes = static_cast<int32_t>(n);
+        continue;
+      }
+      classes = refine_classes(classes, src.data(), rel.data(), t.by_dst.order.data_ptr<int64_t>(),
+                               t.by_dst.ptr.data_ptr<int64_t>());
+    }
+  }
 
   // ---- transformer token grid
   if (transformer) {

@@ -37,6 +37,10 @@ struct BatchTensors {
   std::array<int64_t, kNumRelations + 1> rel_offset{};
   Csr by_src;  // by source node: by_src.segment [E] is each edge's source, N segments
   Csr by_dst;  // by destination node: by_dst.segment [E] is each edge's destination
+  // Inference (a GNN on the CPU, tensors built without gradient recording): layer i's edges
+  // grouped by (source class, relation) for the classes of nodes with equal layer-i input
+  // (node_classes.h); empty otherwise.
+  std::vector<EdgePairs> layer_pairs;
 
   // Transformer (filled when the model is a transformer). L = min(longest sequence, max_len).
   // Each non-token node reads the slot of its first token (see batch_tensors.cc).

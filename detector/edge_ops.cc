@@ -5,6 +5,7 @@
 #include "detector/edge_ops.h"
 
 #include <ATen/Parallel.h>
+#include <dlfcn.h>
 #include <torch/autograd.h>
 
 #include <algorithm>
@@ -84,6 +85,24 @@ at::Tensor segment_sum_kernel(const at::Tensor& x_in, const at::Tensor& order,
   return out;
 }
 
+// best[j] = the larger of best[j] and row[j], as segment_max_kernel's loop takes it (the first
+// row wins a tie; a NaN replaces anything but a NaN), for `cols` values.
+template <typename T>
+inline void max_into(T* best, const T* row, int64_t cols) {
+  for (int64_t j = 0; j < cols; ++j) {
+    const T v = row[j], b = best[j];
+    best[j] = ((v > b) | ((v != v) & (b == b))) ? v : b;
+  }
+}
+
+// The float loop also compiled for AVX-512 and AVX2 (picked when the program loads): the build's
+// baseline is SSE2, and in inference, without an argmax, this loop is all the kernel does.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void max_into(float* best,
+                                                                          const float* row,
+                                                                          int64_t cols) {
+  max_into<float>(best, row, cols);
+}
+
 // out[s][j] = max over the segment's rows of x[row][j] (0 when empty); `argmax` (if defined,
 // [S, D] int32) gets the first row reaching it, -1 for empty segments. NaN wins, as in max().
 // int32 keeps the select in the inner loop at the float's width, so it vectorizes.
@@ -111,6 +130,12 @@ void segment_max_kernel(const at::Tensor& x, const at::Tensor& order, const at::
         }
         const auto first = static_cast<int32_t>(ord[ptr[s]]);
         std::memcpy(best, in + first * cols, sizeof(scalar_t) * static_cast<size_t>(cols));
+        if (arg == nullptr) {  // inference: the values only
+          for (int64_t k = ptr[s] + 1; k < ptr[s + 1]; ++k) {
+            max_into(best, in + ord[k] * cols, cols);
+          }
+          continue;
+        }
         std::fill(where, where + cols, first);
         for (int64_t k = ptr[s] + 1; k < ptr[s + 1]; ++k) {
           const auto r = static_cast<int32_t>(ord[k]);
@@ -151,10 +176,52 @@ at::Tensor max_backward_kernel(const at::Tensor& grad_in, const at::Tensor& argm
   return out;
 }
 
-// Each relation's product written in place into its rows of one output (no cat).
+// The Fortran BLAS sgemm LibTorch loaded (at::addmm calls it for float CPU tensors), or null.
+using SgemmFn = void (*)(const char* transa, const char* transb, const int* m, const int* n,
+                         const int* k, const float* alpha, const float* a, const int* lda,
+                         const float* b, const int* ldb, const float* beta, float* c,
+                         const int* ldc);
+SgemmFn blas_sgemm() {
+  static const auto fn = reinterpret_cast<SgemmFn>(::dlsym(RTLD_DEFAULT, "sgemm_"));
+  return fn;
+}
+
+// Each relation's product written in place into its rows of one output (no cat). For float, the
+// bias rows are copied in and BLAS is called as at::addmm_out calls it (same routine, arguments
+// and beta = 1, so the same bits), without ATen's views, TensorIterator copy and dispatch for
+// each of the 20 relations (1-3% of a scan's detector time).
 at::Tensor segment_matmul_kernel(const at::Tensor& x, const at::Tensor& weight,
                                  const at::Tensor& bias, const std::vector<int64_t>& offsets) {
   auto out = at::empty({x.size(0), weight.size(2)}, x.options());
+  const SgemmFn sgemm = blas_sgemm();
+  const int64_t in = x.size(1), cols = weight.size(2);
+  constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+  if (sgemm != nullptr && x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+      bias.scalar_type() == at::kFloat && x.is_contiguous() && weight.is_contiguous() &&
+      bias.is_contiguous() && in > 0 && cols > 0 && in < kIntMax && cols < kIntMax &&
+      x.size(0) < kIntMax) {
+    const float* xs = x.data_ptr<float>();
+    const float* ws = weight.data_ptr<float>();
+    const float* bs = bias.data_ptr<float>();
+    float* os = out.data_ptr<float>();
+    const char no = 'n';
+    const float one = 1.0f;
+    const int n_cols = static_cast<int>(cols), k = static_cast<int>(in);
+    for (size_t r = 0; r + 1 < offsets.size(); ++r) {
+      const int64_t len = offsets[r + 1] - offsets[r];
+      if (len == 0) continue;
+      const float* b = bs + static_cast<int64_t>(r) * cols;
+      float* o = os + offsets[r] * cols;
+      for (int64_t i = 0; i < len; ++i) {
+        std::memcpy(o + i * cols, b, sizeof(float) * static_cast<size_t>(cols));
+      }
+      // Row-major out[len, cols] = x[len, in] W[in, cols] is column-major out^T = W^T x^T.
+      const int rows = static_cast<int>(len);
+      sgemm(&no, &no, &n_cols, &rows, &k, &one, ws + static_cast<int64_t>(r) * in * cols, &n_cols,
+            xs + offsets[r] * in, &k, &one, o, &n_cols);
+    }
+    return out;
+  }
   for (size_t r = 0; r + 1 < offsets.size(); ++r) {
     const int64_t len = offsets[r + 1] - offsets[r];
     if (len == 0) continue;
@@ -272,6 +339,46 @@ Csr make_csr(const std::vector<int64_t>& segment, int64_t num_segments) {
   return csr;
 }
 
+EdgePairs make_edge_pairs(const std::vector<int64_t>& src, const std::vector<int64_t>& rel_offsets,
+                          const Csr& by_dst, const std::vector<int32_t>& node_class) {
+  const auto edges = static_cast<int64_t>(src.size());
+  const int64_t nodes = by_dst.num_segments();
+  TORCH_CHECK(!rel_offsets.empty() && rel_offsets.front() == 0 && rel_offsets.back() == edges &&
+                  by_dst.order.size(0) == edges &&
+                  (node_class.empty() || static_cast<int64_t>(node_class.size()) == nodes),
+              "make_edge_pairs: ", edges, " edges, relation offsets up to ", rel_offsets.back(),
+              ", a destination CSR of ", by_dst.order.size(0), " edges and ", nodes, " nodes, ",
+              node_class.size(), " node classes");
+  EdgePairs out;
+  std::vector<int64_t> pair_src;
+  pair_src.reserve(src.size());
+  std::vector<int64_t> pair_of_edge(src.size());
+  // The class's pair in the relation being walked: valid where seen_in[class] is that relation.
+  std::vector<int64_t> seen_in(static_cast<size_t>(nodes), -1), pair_of_class(seen_in.size());
+  out.offsets.push_back(0);
+  for (size_t r = 0; r + 1 < rel_offsets.size(); ++r) {
+    for (int64_t e = rel_offsets[r]; e < rel_offsets[r + 1]; ++e) {
+      const int64_t node = src[static_cast<size_t>(e)];
+      const auto c = static_cast<size_t>(
+          node_class.empty() ? node : node_class[static_cast<size_t>(node)]);
+      if (seen_in[c] != static_cast<int64_t>(r)) {
+        seen_in[c] = static_cast<int64_t>(r);
+        pair_of_class[c] = static_cast<int64_t>(pair_src.size());
+        pair_src.push_back(node);
+      }
+      pair_of_edge[static_cast<size_t>(e)] = pair_of_class[c];
+    }
+    out.offsets.push_back(static_cast<int64_t>(pair_src.size()));
+  }
+  out.src = at::empty({static_cast<int64_t>(pair_src.size())}, at::kLong);
+  std::copy(pair_src.begin(), pair_src.end(), out.src.data_ptr<int64_t>());
+  out.dst_pair = at::empty({edges}, at::kLong);
+  const int64_t* order = by_dst.order.data_ptr<int64_t>();
+  int64_t* dst_pair = out.dst_pair.data_ptr<int64_t>();
+  for (int64_t k = 0; k < edges; ++k) dst_pair[k] = pair_of_edge[static_cast<size_t>(order[k])];
+  return out;
+}
+
 at::Tensor gather_rows(const at::Tensor& x, const Csr& by_index) {
   check_rows(x, "gather_rows");
   TORCH_CHECK(x.size(0) == by_index.num_segments(), "gather_rows: ", x.size(0),
@@ -328,6 +435,31 @@ at::Tensor segment_matmul(const at::Tensor& x, const at::Tensor& weight, const a
     return at::cat(parts, 0);
   }
   return SegmentMatmulFn::apply(x, weight, bias, offsets);
+}
+
+at::Tensor reduce_pair_messages(const at::Tensor& x, const at::Tensor& weight,
+                                const at::Tensor& bias, const EdgePairs& pairs, const Csr& by_dst,
+                                SegmentReduce reduce) {
+  check_rows(x, "reduce_pair_messages");
+  TORCH_CHECK(x.is_cpu() && !(records_grad(x) || records_grad(weight) || records_grad(bias)),
+              "reduce_pair_messages: inference on the CPU only");
+  TORCH_CHECK(x.size(0) == by_dst.num_segments() && pairs.dst_pair.size(0) == by_dst.order.size(0),
+              "reduce_pair_messages: ", x.size(0), " nodes, ", by_dst.num_segments(),
+              " destinations, ", pairs.dst_pair.size(0), " edges in the pairs and ",
+              by_dst.order.size(0), " in the CSR");
+  TORCH_CHECK(weight.dim() == 3 && bias.dim() == 2 && weight.size(1) == x.size(1) &&
+                  static_cast<int64_t>(pairs.offsets.size()) == weight.size(0) + 1,
+              "reduce_pair_messages: weight [", pairs.offsets.size() - 1, ", ", x.size(1),
+              ", Do] expected, got ", weight.sizes());
+  // [U, Do]: one message per pair; the reductions read edge k's message from row dst_pair[k].
+  const auto messages = segment_matmul_kernel(gather_kernel(x, pairs.src, at::Tensor()), weight,
+                                              bias, pairs.offsets);
+  if (reduce != SegmentReduce::kMax) {
+    return segment_sum_kernel(messages, pairs.dst_pair, by_dst.ptr, reduce == SegmentReduce::kMean);
+  }
+  at::Tensor out;
+  segment_max_kernel(messages, pairs.dst_pair, by_dst.ptr, out, nullptr);
+  return out;
 }
 
 }  // namespace bugseek::detector

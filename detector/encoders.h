@@ -44,8 +44,10 @@ class GnnLayerImpl : public torch::nn::Module {
   // [E, hidden] messages of the edges of BatchTensors (all relations, in relation order).
   at::Tensor messages(const at::Tensor& h, const BatchTensors& batch);
   // [N, hidden] -> [N, hidden]; `hidden_out`, if given, receives the GELU output [N, hidden].
+  // `pairs`: the batch's edges grouped by (source class, relation) for classes of nodes with
+  // equal rows of `h` (BatchTensors::layer_pairs); used in eval mode when no gradient is recorded.
   at::Tensor forward(const at::Tensor& h, const BatchTensors& batch,
-                     at::Tensor* hidden_out = nullptr);
+                     at::Tensor* hidden_out = nullptr, const EdgePairs* pairs = nullptr);
 
   at::Tensor rel_weight;  // [kNumRelations, hidden, hidden]: message = h_src @ W_r + b_r
   at::Tensor rel_bias;    // [kNumRelations, hidden]

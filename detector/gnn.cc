@@ -63,8 +63,17 @@ SegmentReduce reduction(Aggregation aggregation) {
 }  // namespace
 
 at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
-                                 at::Tensor* hidden_out) {
-  auto agg = segment_reduce(messages(h, batch), batch.by_dst, reduction(aggregation));  // [N, H]
+                                 at::Tensor* hidden_out, const EdgePairs* pairs) {
+  // Inference (eval mode: dropout would make equal classes' rows differ; nothing recorded for a
+  // backward): one message per (source class, relation).
+  const bool inference = pairs != nullptr && h.is_cpu() && !is_training() &&
+                         !(at::GradMode::is_enabled() &&
+                           (h.requires_grad() || rel_weight.requires_grad() ||
+                            rel_bias.requires_grad()));
+  auto agg = inference ? reduce_pair_messages(h, rel_weight, rel_bias, *pairs, batch.by_dst,
+                                              reduction(aggregation))
+                       : segment_reduce(messages(h, batch), batch.by_dst,
+                                        reduction(aggregation));  // [N, H]
   auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
   if (hidden_out != nullptr) *hidden_out = delta;
   return norm->forward(h + hashed_dropout(delta, dropout->options.p(), is_training()));
@@ -84,7 +93,9 @@ at::Tensor GnnEncoderImpl::forward(const at::Tensor& x, const BatchTensors& batc
   if (taps != nullptr) taps->emplace_back("gnn.input_norm", h);
   for (size_t i = 0; i < layers.size(); ++i) {
     at::Tensor hidden;
-    h = layers[i]->forward(h, batch, taps != nullptr ? &hidden : nullptr);
+    // Layer i's pairs assume its input comes from the layers before it, as here.
+    const EdgePairs* pairs = i < batch.layer_pairs.size() ? &batch.layer_pairs[i] : nullptr;
+    h = layers[i]->forward(h, batch, taps != nullptr ? &hidden : nullptr, pairs);
     // A planted pipeline bug for the doctor's tests: the first layer passes on no gradient.
     if (i == 0 && test_fault("detached-encoder")) h = h.detach();
     if (taps == nullptr) continue;

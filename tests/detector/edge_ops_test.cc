@@ -233,6 +233,21 @@ TEST(SegmentMatmul, ForwardAndGradientsEqualPerRelationAddmm) {
   EXPECT_THROW(segment_matmul(x, w, b, {0, 7, 30}), c10::Error);
 }
 
+TEST(SegmentMatmul, WithoutGradientEqualsPerRelationAddmmBitForBit) {
+  // Inference and the training forward call BLAS directly, as at::addmm does: the same bits.
+  at::NoGradGuard no_grad;
+  torch::manual_seed(14);
+  const std::vector<int64_t> offsets = {0, 70, 70, 133, 200};
+  auto x = at::randn({200, 32}), w = at::randn({4, 32, 24}), b = at::randn({4, 24});
+  const auto out = segment_matmul(x, w, b, offsets);
+  for (int64_t r = 0; r < 4; ++r) {
+    const int64_t len = offsets[r + 1] - offsets[r];
+    EXPECT_TRUE(at::equal(out.narrow(0, offsets[r], len),
+                          at::addmm(b[r], x.narrow(0, offsets[r], len), w[r])))
+        << r;
+  }
+}
+
 TEST(SegmentMatmul, GradientsMatchFiniteDifferences) {
   torch::manual_seed(11);
   const std::vector<int64_t> offsets = {0, 3, 3, 8};
