@@ -46,8 +46,8 @@ const char* kUsage =
     "Only what changed: --diff REV checks only functions whose lines differ from git revision\n"
     "REV (staged, unstaged and untracked changes included); --baseline FILE (an earlier\n"
     "--format json or sarif output) hides findings it already has, matched by file, function,\n"
-    "kind and token, not by line. Results are cached (see --cache), so rescanning unchanged\n"
-    "code is fast.\n"
+    "kind and token, not by line. Results are cached (see --cache; pruned to --cache-max-mb),\n"
+    "so rescanning unchanged code is fast.\n"
     "Exit status: 0, or 3 with --fail-on-findings when there are findings; 2 on usage errors.";
 
 struct ScanCommand {
@@ -121,6 +121,11 @@ int run_scan(int argc, char** argv) {
       "cache", po::value(&cmd.cache),
       "result cache folder (default: $XDG_CACHE_HOME/bugseek, else ~/.cache/bugseek)")(
       "no-cache", po::bool_switch(&cmd.no_cache), "neither read nor write the result cache")(
+      "cache-max-mb", po::value(&so.cache_max_mb)->default_value(so.cache_max_mb),
+      "after the scan, prune the cache to this disk usage in MB, least recently used entries "
+      "first (checked once an hour; 0 = no limit)")(
+      "cache-max-days", po::value(&so.cache_max_days)->default_value(so.cache_max_days),
+      "and remove entries unused for this many days, e.g. those of other models (0 = keep)")(
       "max-nodes", po::value(&so.max_nodes)->default_value(so.max_nodes),
       "skip functions whose graph has more nodes (0 = no limit)")(
       "batch-nodes", po::value(&so.batch_nodes)->default_value(so.batch_nodes),
@@ -158,6 +163,8 @@ int run_scan(int argc, char** argv) {
   if (vm.count("diff") && so.diff_rev.empty()) throw UsageError("--diff needs a revision");
   if (so.top < 0) throw UsageError("--top must be 0 (all) or positive");
   if (so.batch_nodes <= 0) throw UsageError("--batch-nodes must be positive");
+  if (so.cache_max_days < 0) throw UsageError("--cache-max-days must be 0 (keep) or positive");
+  if (so.cache_max_mb > (uint64_t{1} << 40)) throw UsageError("--cache-max-mb is too large");
   std::vector<std::filesystem::path> roots;
   for (const std::string& p : cmd.paths) {
     std::error_code ec;

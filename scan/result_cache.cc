@@ -1,13 +1,15 @@
 #include "scan/result_cache.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 #include <unordered_set>
 
@@ -20,6 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kEntryHeader = "bugseek-scan-cache 1\n";
+// A hit marks its entry used (mtime = now) when the last mark is older than this.
+constexpr std::time_t kMarkUsedAfterSeconds = 3600;
 
 __extension__ typedef unsigned __int128 U128;
 
@@ -164,14 +168,31 @@ fs::path ResultCache::entry_path(std::string_view tag, std::string_view text) co
 }
 
 std::optional<std::string> ResultCache::read_entry(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     counters_.misses += 1;
     return std::nullopt;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string bytes = buf.str();
+  std::string bytes;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0;
+  if (ok) {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (ok && got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      ok = n > 0;
+      if (ok) got += static_cast<size_t>(n);
+    }
+    // Mark it used for pruning (least recently used = oldest mtime), to the hour.
+    if (ok && std::time(nullptr) - st.st_mtime >= kMarkUsedAfterSeconds) ::futimens(fd, nullptr);
+  }
+  ::close(fd);
+  if (!ok) {
+    counters_.corrupt += 1;
+    counters_.misses += 1;
+    return std::nullopt;
+  }
   // Header, then "crc32-in-hex\n", then the payload.
   const size_t nl = bytes.find('\n', kEntryHeader.size());
   if (bytes.compare(0, kEntryHeader.size(), kEntryHeader) != 0 || nl == std::string::npos) {
@@ -209,6 +230,7 @@ void ResultCache::write_entry(const fs::path& path, const std::string& payload) 
       return;
     }
   }
+  counters_.bytes_written += kEntryHeader.size() + 9 + payload.size();
   fs::rename(tmp, path, ec);
   if (ec) {
     counters_.write_failures += 1;

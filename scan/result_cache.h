@@ -8,7 +8,8 @@
 //    unit cost a file creation each, ~0.4 ms of kernel time on ext4: 40% of a first scan.)
 // Every key also holds the context: the model's checksum, this binary's identity and the options
 // that change results. Entries are written atomically (temp file + rename) and checksummed; a
-// corrupt or unreadable entry is a miss. Torch-free.
+// corrupt or unreadable entry is a miss. An entry read is marked used (its mtime set to now, once
+// an hour at most), so scan/cache_prune.h can drop the least recently used ones. Torch-free.
 #pragma once
 
 #include <atomic>
@@ -78,6 +79,7 @@ struct CacheCounters {
   std::atomic<uint64_t> misses{0};   // lookups that found nothing usable
   std::atomic<uint64_t> corrupt{0};  // entries present but unreadable (also misses)
   std::atomic<uint64_t> write_failures{0};
+  std::atomic<uint64_t> bytes_written{0};  // entries written (their size), for pruning
 };
 
 class ResultCache {

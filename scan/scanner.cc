@@ -27,6 +27,7 @@
 #include "data/vocab.h"
 #include "parser/units.h"
 #include "scan/baseline.h"
+#include "scan/cache_prune.h"
 #include "scan/git_changes.h"
 #include "scan/result_cache.h"
 #include "scan/suppressions.h"
@@ -566,6 +567,17 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
     for (auto& p : o.skipped) result.skipped.push_back(std::move(p));
   }
   result.stats.cache_write_failures = cache.counters().write_failures;
+  if (cache.enabled()) {
+    CacheLimits limits;
+    limits.max_bytes = options.cache_max_mb << 20;
+    limits.max_age_days = options.cache_max_days;
+    // Due once an hour, or now when this scan alone wrote a twentieth of the cap.
+    const bool wrote_much =
+        limits.max_bytes > 0 && cache.counters().bytes_written >= limits.max_bytes / 20;
+    const PruneResult pruned = prune_cache(cache.dir(), limits, wrote_much);
+    result.stats.cache_entries_pruned = pruned.entries_removed;
+    result.stats.cache_bytes_pruned = pruned.bytes_removed;
+  }
   result.stats.findings_suppressed = suppressed.size();
   if (baseline) {
     eval::sort_findings(reported);  // the baseline absorbs the most confident copies first

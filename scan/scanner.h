@@ -34,6 +34,9 @@ struct ScanOptions {
   uint64_t max_file_bytes = 1u << 20;  // larger files are skipped (0 = no limit)
   bool progress = true;            // progress bar on stderr for trees of many files
   std::string cache_dir;           // result cache folder ("" = no cache)
+  uint64_t cache_max_mb = 512;     // after a scan, the cache is pruned to this disk usage,
+                                   // least recently used entries first (0 = no limit)
+  int cache_max_days = 30;         // ... and entries unused this long go (0 = no limit)
   std::string diff_rev;            // "" = all code; else only functions changed since this git
                                    // revision (work-tree changes included)
   std::string baseline;            // "" = none; else a previous JSON/SARIF output whose findings
@@ -66,6 +69,8 @@ struct ScanStats {
   uint64_t cache_file_hits = 0;     // files whose whole result came from the cache
   uint64_t cache_unit_hits = 0;     // units whose detector decision came from the cache
   uint64_t cache_write_failures = 0;
+  uint64_t cache_entries_pruned = 0;  // removed from the cache after the scan (old or over the cap)
+  uint64_t cache_bytes_pruned = 0;    // their disk usage
   double seconds = 0;               // wall time of the whole scan
   uint64_t skipped_total() const;
 };

@@ -65,6 +65,12 @@ std::string format_summary(const ScanResult& result) {
   if (s.cache_write_failures > 0) {
     out += str_cat("  cache: ", s.cache_write_failures, " entries could not be written\n");
   }
+  if (s.cache_entries_pruned > 0) {
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f", static_cast<double>(s.cache_bytes_pruned) / (1 << 20));
+    out += str_cat("  cache: ", plural(s.cache_entries_pruned, "old entry", "old entries"),
+                   " removed (", mb, " MB; see --cache-max-mb)\n");
+  }
   if (s.skipped_total() > 0) {
     out += str_cat("  skipped ", plural(s.skipped_total(), "path", "paths"), ": ",
                    skipped_breakdown(s.skipped), "\n");
@@ -123,6 +129,7 @@ json::Value summary_to_json(const ScanResult& result) {
   v.set("units_run", s.units_run);
   v.set("cache_file_hits", s.cache_file_hits);
   v.set("cache_unit_hits", s.cache_unit_hits);
+  v.set("cache_entries_pruned", s.cache_entries_pruned);
   v.set("seconds", s.seconds);
   v.set("problems", std::move(problems));
   v.set("skipped_files", std::move(skipped_files));

@@ -1,7 +1,11 @@
 // The daily-use side of `bugseek scan` end to end: calibrate a model on a small dataset, see the
 // threshold in `inspect` and used by `scan` (or overridden), list suppressed findings, hide a
-// baseline's findings, rescan from the cache, and check only the functions a git diff touches.
+// baseline's findings, rescan from the cache (pruned to its limits), and check only the functions a
+// git diff touches.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include "common/json.h"
 #include "tests/mine/git_fixture.h"
@@ -101,6 +105,26 @@ TEST_F(DailyCli, BaselineFromSarifAndCacheOnRescan) {
   EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --baseline /no/such").status, 2);
   r = bugseek("scan " + src() + " --model " + model_ + " --threshold 0 --no-cache --format json");
   EXPECT_EQ(json::parse(r.out).at("summary").at("cache_file_hits").as_int(), 0);
+}
+
+TEST_F(DailyCli, CacheIsPrunedToItsCap) {
+  const std::string help = bugseek("scan --help").out;
+  EXPECT_NE(help.find("--cache-max-mb arg (=512)"), std::string::npos) << help;
+  EXPECT_NE(help.find("--cache-max-days arg (=30)"), std::string::npos) << help;
+  EXPECT_EQ(bugseek("scan " + src() + " --model " + model_ + " --cache-max-days -1").status, 2);
+  // 2 MB of entries last used 60 days ago: the age limit removes them all, the cap would not.
+  const auto cache = dir_.path() / "c";
+  for (int i = 0; i < 8; ++i) {
+    const auto p = dir_.write("c/0" + std::to_string(i) + "/x.file", std::string(256 << 10, 'x'));
+    const std::string touch = "touch -d '60 days ago' " + p.string();
+    ASSERT_EQ(std::system(touch.c_str()), 0);
+  }
+  auto r = bugseek("scan " + src() + " --model " + model_ + " --cache " + cache.string() +
+                   " --cache-max-mb 10 --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out).at("summary").at("cache_entries_pruned").as_int(), 8);
+  EXPECT_NE(r.err.find("8 old entries removed"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(cache / "00" / "x.file"));
 }
 
 TEST_F(DailyCli, DiffChecksOnlyChangedFunctions) {

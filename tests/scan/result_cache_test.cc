@@ -48,11 +48,13 @@ struct Tree {
     o.cache_dir = cache().string();
     return scan_paths({dir.path() / "src"}, detector::load_model_file(model), o);
   }
-  // Cache entries by kind ("file", "units", ...).
+  // Cache entries by kind ("file", "units", ...); the top folder holds only prune.lock.
   std::map<std::string, int> entries() const {
     std::map<std::string, int> out;
     for (const auto& e : fs::recursive_directory_iterator(cache())) {
-      if (e.is_regular_file()) out[e.path().extension().string()] += 1;
+      if (e.is_regular_file() && e.path().parent_path() != cache()) {
+        out[e.path().extension().string()] += 1;
+      }
     }
     return out;
   }
