@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 
+#include "detector/cpu_gemm.h"
 #include "detector/segment_ops.h"
 
 namespace bugseek::detector {
@@ -452,8 +453,24 @@ at::Tensor reduce_pair_messages(const at::Tensor& x, const at::Tensor& weight,
               "reduce_pair_messages: weight [", pairs.offsets.size() - 1, ", ", x.size(1),
               ", Do] expected, got ", weight.sizes());
   // [U, Do]: one message per pair; the reductions read edge k's message from row dst_pair[k].
-  const auto messages = segment_matmul_kernel(gather_kernel(x, pairs.src, at::Tensor()), weight,
-                                              bias, pairs.offsets);
+  const auto gathered = gather_kernel(x, pairs.src, at::Tensor());
+  at::Tensor messages;
+  if (x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+      bias.scalar_type() == at::kFloat && weight.is_contiguous() && bias.is_contiguous()) {
+    const int64_t in = x.size(1), cols = weight.size(2);
+    messages = at::empty({gathered.size(0), cols}, x.options());
+    for (size_t r = 0; r + 1 < pairs.offsets.size(); ++r) {
+      const int64_t first = pairs.offsets[r], len = pairs.offsets[r + 1] - first;
+      if (len == 0) continue;
+      const auto rel = static_cast<int64_t>(r);
+      inference_gemm(gathered.data_ptr<float>() + first * in, len, in,
+                     weight.data_ptr<float>() + rel * in * cols, false,
+                     bias.data_ptr<float>() + rel * cols, cols,
+                     messages.data_ptr<float>() + first * cols);
+    }
+  } else {
+    messages = segment_matmul_kernel(gathered, weight, bias, pairs.offsets);
+  }
   if (reduce != SegmentReduce::kMax) {
     return segment_sum_kernel(messages, pairs.dst_pair, by_dst.ptr, reduce == SegmentReduce::kMean);
   }

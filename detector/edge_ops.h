@@ -61,7 +61,7 @@ at::Tensor segment_matmul(const at::Tensor& x, const at::Tensor& weight, const a
 // Inference only (CPU, no gradient recorded; throws otherwise): the [N, Do] of
 //   segment_reduce(segment_matmul(gather_rows(x, by_src), weight, bias, rel_offsets), by_dst, r)
 // with one product per pair: every edge's message is the row of its pair, and the reductions read
-// them in the same order. Equal up to float rounding (BLAS rounds a row by where it sits).
+// them in the same order. Equal up to float rounding: the products are cpu_gemm.h's.
 at::Tensor reduce_pair_messages(const at::Tensor& x, const at::Tensor& weight,
                                 const at::Tensor& bias, const EdgePairs& pairs, const Csr& by_dst,
                                 SegmentReduce reduce);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/fault.h"
+#include "detector/cpu_gemm.h"
 #include "detector/dropout.h"
 #include "detector/edge_ops.h"
 #include "detector/encoders.h"
@@ -74,7 +75,9 @@ at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
                                               reduction(aggregation))
                        : segment_reduce(messages(h, batch), batch.by_dst,
                                         reduction(aggregation));  // [N, H]
-  auto delta = at::gelu(update->forward(at::cat({h, agg}, 1)));
+  const auto input = at::cat({h, agg}, 1);  // [N, 2H]
+  auto delta = at::gelu(inference ? inference_linear(input, update->weight, update->bias)
+                                  : update->forward(input));
   if (hidden_out != nullptr) *hidden_out = delta;
   return norm->forward(h + hashed_dropout(delta, dropout->options.p(), is_training()));
 }

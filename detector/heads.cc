@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "detector/cpu_gemm.h"
 #include "detector/segment_ops.h"
 #include "parser/rewrites.h"
 
@@ -64,18 +65,22 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b,
     if (taps != nullptr) taps->emplace_back(name, t);
     return t;
   };
+  // Without gradients, oneDNN's products (cpu_gemm.h); with, torch's (the same as Linear::forward).
+  auto linear = [](const torch::nn::Linear& layer, const at::Tensor& x) {
+    return inference_linear(x, layer->weight, layer->bias);
+  };
   const int64_t g = b.num_graphs;
   Scores out;
 
   // Localization over sites + NO_BUG, one softmax per graph.
   auto site_in = h.index_select(0, b.site_node) + site_kind->forward(b.site_kind);  // [S, H]
   auto site_score =
-      loc_out->forward(tap("heads.loc_hidden", at::gelu(loc_hidden->forward(site_in)))).squeeze(1);
+      linear(loc_out, tap("heads.loc_hidden", at::gelu(linear(loc_hidden, site_in)))).squeeze(1);
   auto count = segment_sum(at::ones({h.size(0), 1}, h.options()), b.node_graph, g);  // [G, 1]
   auto pooled = at::cat({segment_max(h, b.node_graph, g),
                          segment_sum(h, b.node_graph, g) / count.clamp_min(1)}, 1);  // [G, 2H]
   auto no_bug_score =
-      no_bug_out->forward(tap("heads.no_bug_hidden", at::gelu(no_bug_hidden->forward(pooled))))
+      linear(no_bug_out, tap("heads.no_bug_hidden", at::gelu(linear(no_bug_hidden, pooled))))
           .squeeze(1);
   auto segment = at::cat({b.site_graph, at::arange(g, b.site_graph.options())});
   auto loc = segment_log_softmax(at::cat({site_score, no_bug_score}), segment, g);
@@ -84,7 +89,7 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b,
 
   // Repair: each kind scored on its own, then put back in candidate order.
   // Dot-product scores are scaled by 1/sqrt(H), as in attention, so they start small.
-  auto query = repair_query->forward(site_in) / std::sqrt(static_cast<double>(h.size(1)));  // [S, H]
+  auto query = linear(repair_query, site_in) / std::sqrt(static_cast<double>(h.size(1)));  // [S, H]
   std::vector<at::Tensor> parts;
   if (b.text_cand.numel() > 0) {
     auto q = query.index_select(0, b.cand_site.index_select(0, b.text_cand));
@@ -93,14 +98,14 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b,
   }
   if (b.symbol_cand.numel() > 0) {
     auto q = query.index_select(0, b.cand_site.index_select(0, b.symbol_cand));
-    auto key = symbol_key->forward(h.index_select(0, b.symbol_node));
+    auto key = linear(symbol_key, h.index_select(0, b.symbol_node));
     parts.push_back((q * key).sum(1));
   }
   if (b.swap_cand.numel() > 0) {
     auto q = query.index_select(0, b.cand_site.index_select(0, b.swap_cand));
     auto in = at::cat({q, h.index_select(0, b.swap_first), h.index_select(0, b.swap_second)}, 1);
     parts.push_back(
-        swap_out->forward(tap("heads.swap_hidden", at::gelu(swap_hidden->forward(in)))).squeeze(1));
+        linear(swap_out, tap("heads.swap_hidden", at::gelu(linear(swap_hidden, in)))).squeeze(1));
   }
   if (parts.empty()) {
     out.cand_logp = at::zeros({0}, h.options());

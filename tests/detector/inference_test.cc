@@ -1,7 +1,8 @@
-// The inference-only message passing (edge_ops.h EdgePairs, node_classes.h): node classes on
-// hand-made graphs, edge pairs, reduce_pair_messages against the gather -> per-relation product ->
-// reduce kernels it stands for, and the GNN encoder with and without its per-layer pairs (equal
-// rows within each class at every layer, equal outputs; training mode never takes the shortcut).
+// The inference-only paths: node classes (node_classes.h) on hand-made graphs, edge pairs,
+// reduce_pair_messages against the gather -> per-relation product -> reduce kernels it stands for,
+// the oneDNN products (cpu_gemm.h) against torch's, and the GNN encoder with and without its
+// per-layer pairs (equal rows within each class at every layer, equal outputs; training mode
+// never takes the shortcut).
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "detector/batch_tensors.h"
+#include "detector/cpu_gemm.h"
 #include "detector/edge_ops.h"
 #include "detector/encoders.h"
 #include "detector/node_classes.h"
@@ -140,6 +142,33 @@ TEST_P(PairMessages, EqualGatherTransformReduce) {
 INSTANTIATE_TEST_SUITE_P(Reductions, PairMessages,
                          ::testing::Values(SegmentReduce::kSum, SegmentReduce::kMean,
                                            SegmentReduce::kMax));
+
+TEST(InferenceGemm, EqualsAddmmUpToRoundingInBothWeightLayouts) {
+  at::NoGradGuard no_grad;
+  torch::manual_seed(22);
+  for (int64_t m : {0, 1, 7, 300}) {
+    const auto x = at::randn({m, 48}), w = at::randn({48, 20}), b = at::randn({20});
+    const auto want = at::addmm(b, x, w);
+    auto out = at::empty({m, 20});
+    inference_gemm(x.data_ptr<float>(), m, 48, w.data_ptr<float>(), false, b.data_ptr<float>(),
+                   20, out.data_ptr<float>());
+    EXPECT_TRUE(at::allclose(out, want, 1e-5, 1e-5)) << m;
+    const auto w_t = w.t().contiguous();  // [20, 48], as Linear stores it
+    inference_gemm(x.data_ptr<float>(), m, 48, w_t.data_ptr<float>(), true, nullptr, 20,
+                   out.data_ptr<float>());
+    EXPECT_TRUE(at::allclose(out, at::mm(x, w), 1e-5, 1e-5)) << m;
+    EXPECT_TRUE(at::allclose(inference_linear(x, w_t, b), want, 1e-5, 1e-5)) << m;
+  }
+}
+
+TEST(InferenceGemm, LinearKeepsTorchsProductWhenAGradientIsRecorded) {
+  torch::manual_seed(23);
+  const auto x = at::randn({33, 16}).requires_grad_(true);
+  const auto w = at::randn({8, 16}), b = at::randn({8});
+  const auto out = inference_linear(x, w, b);
+  EXPECT_TRUE(out.requires_grad());
+  EXPECT_TRUE(at::equal(out, at::linear(x, w, b)));
+}
 
 TEST(PairMessages, RefusesToRecordAGradient) {
   const std::vector<int64_t> src = {0, 1}, dst = {1, 0};
