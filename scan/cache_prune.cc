@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 namespace bugseek::scan {
@@ -38,6 +39,7 @@ bool is_entry(const std::string& name) {
 
 struct Entry {
   std::string path;
+  bool in_use = false;   // read by the scan now ending
   std::time_t used = 0;  // mtime
   uint64_t bytes = 0;    // disk usage
 };
@@ -59,7 +61,7 @@ class Fd {
 }  // namespace
 
 PruneResult prune_cache(const fs::path& dir, const CacheLimits& limits, bool force,
-                        std::time_t now) {
+                        const std::unordered_set<std::string>& in_use, std::time_t now) {
   PruneResult out;
   struct stat st {};
   if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return out;
@@ -101,15 +103,16 @@ PruneResult prune_cache(const fs::path& dir, const CacheLimits& limits, bool for
         total += bytes;
         continue;
       }
-      if (max_age > 0 && age > max_age && remove(path, bytes)) continue;
-      entries.push_back({path, st.st_mtime, bytes});
+      const bool used_now = in_use.count(shard_name + "/" + name) > 0;
+      if (max_age > 0 && age > max_age && !used_now && remove(path, bytes)) continue;
+      entries.push_back({path, used_now, st.st_mtime, bytes});
       total += bytes;
     }
   }
   if (limits.max_bytes > 0 && total > limits.max_bytes) {
     // Least recently used first; down to 80% of the cap, so the next scans have room.
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.used != b.used ? a.used < b.used : a.path < b.path;
+      return std::tie(a.in_use, a.used, a.path) < std::tie(b.in_use, b.used, b.path);
     });
     const uint64_t target = limits.max_bytes / 5 * 4;
     for (const Entry& e : entries) {

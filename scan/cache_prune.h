@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <string>
+#include <unordered_set>
 
 namespace bugseek::scan {
 
@@ -32,13 +34,16 @@ constexpr int64_t kPruneIntervalSeconds = 3600;
 constexpr int64_t kStaleTempSeconds = 3600;
 
 // Prunes the cache folder `dir` to `limits`: temporary files of dead writers, entries older than
-// limits.max_age_days, then the oldest entries until the disk usage is at most 80% of
-// limits.max_bytes (so the next scans need not prune again). Only files the cache writes are
-// touched (DIR/xx/NAME.file, .units, .unit, and their .tmp. files). Holds an exclusive flock on
-// DIR/prune.lock meanwhile; another process holding it means someone is pruning: skipped.
-// `now` (seconds since the epoch) is for tests. Never throws for file-system trouble: what cannot
-// be read or removed is left alone.
+// limits.max_age_days, then the oldest entries until the disk usage of the entries is at most 80%
+// of limits.max_bytes (so the next scans need not prune again). Entries named in `in_use`
+// ("xx/NAME.units", as ResultCache::entries_read lists them: the scan just used them, though
+// their marks may be up to an hour old) count as the most recently used. Only files the cache
+// writes are touched (DIR/xx/NAME.file, .units, .unit, and their .tmp. files). Holds an exclusive
+// flock on DIR/prune.lock meanwhile; another process holding it means someone is pruning:
+// skipped. `now` (seconds since the epoch) is for tests. Never throws for file-system trouble:
+// what cannot be read or removed is left alone.
 PruneResult prune_cache(const std::filesystem::path& dir, const CacheLimits& limits, bool force,
+                        const std::unordered_set<std::string>& in_use,
                         std::time_t now = std::time(nullptr));
 
 }  // namespace bugseek::scan

@@ -193,6 +193,10 @@ std::optional<std::string> ResultCache::read_entry(const fs::path& path) {
     counters_.misses += 1;
     return std::nullopt;
   }
+  {
+    const std::lock_guard<std::mutex> lock(read_mutex_);
+    read_.insert((path.parent_path().filename() / path.filename()).string());
+  }
   // Header, then "crc32-in-hex\n", then the payload.
   const size_t nl = bytes.find('\n', kEntryHeader.size());
   if (bytes.compare(0, kEntryHeader.size(), kEntryHeader) != 0 || nl == std::string::npos) {
@@ -259,6 +263,11 @@ void ResultCache::store_file(std::string_view text, const FileRecord& record) {
     if (u.status == UnitStatus::kNotAsked) return;  // incomplete: not a record of the file
   }
   write_entry(entry_path("file", text), record_to_json(record));
+}
+
+std::unordered_set<std::string> ResultCache::entries_read() const {
+  const std::lock_guard<std::mutex> lock(read_mutex_);
+  return read_;
 }
 
 std::string ResultCache::unit_hash(std::string_view unit_key) {

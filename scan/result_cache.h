@@ -18,7 +18,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -105,6 +107,9 @@ class ResultCache {
   // text, site summary), see the scanner.
   static std::string unit_hash(std::string_view unit_key);
 
+  // The entries read so far, as "xx/NAME.file" under dir() (for prune_cache's in_use).
+  std::unordered_set<std::string> entries_read() const;
+
  private:
   std::filesystem::path entry_path(std::string_view tag, std::string_view text) const;
   std::optional<std::string> read_entry(const std::filesystem::path& path);
@@ -112,6 +117,8 @@ class ResultCache {
 
   std::filesystem::path dir_;
   std::string context_;
+  mutable std::mutex read_mutex_;
+  std::unordered_set<std::string> read_;  // guarded by read_mutex_
   CacheCounters counters_;
 };
 

@@ -574,7 +574,7 @@ ScanResult scan_paths(const std::vector<fs::path>& roots, const detector::ModelF
     // Due once an hour, or now when this scan alone wrote a twentieth of the cap.
     const bool wrote_much =
         limits.max_bytes > 0 && cache.counters().bytes_written >= limits.max_bytes / 20;
-    const PruneResult pruned = prune_cache(cache.dir(), limits, wrote_much);
+    const PruneResult pruned = prune_cache(cache.dir(), limits, wrote_much, cache.entries_read());
     result.stats.cache_entries_pruned = pruned.entries_removed;
     result.stats.cache_bytes_pruned = pruned.bytes_removed;
   }

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "common/json.h"
@@ -65,12 +66,28 @@ TEST(CachePrune, LeastRecentlyUsedEntriesGoFirstUntilUnderFourFifthsOfTheCap) {
   const uint64_t each = total / 10;
   CacheLimits limits;
   limits.max_bytes = 6 * each + each / 2;  // over it by 3.5 entries; 80% of it holds 5
-  const PruneResult r = prune_cache(dir.path(), limits, false, now);
+  const PruneResult r = prune_cache(dir.path(), limits, false, {}, now);
   EXPECT_TRUE(r.ran);
   EXPECT_EQ(r.entries_removed, 5u);
   EXPECT_EQ(r.bytes_removed, 5 * each);
   EXPECT_EQ(r.bytes_kept, 5 * each);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(fs::exists(entries[i]), i < 5) << i;
+}
+
+TEST(CachePrune, EntriesTheScanJustReadCountAsTheNewest) {
+  ScratchDir dir;
+  const std::time_t now = std::time(nullptr);
+  // Marks are refreshed once an hour at most: what the scan read may look older than it is.
+  const fs::path read = put(dir, "ab/read.file", 8192, now - 50 * 60);
+  const fs::path other = put(dir, "ab/other.file", 8192, now - 40 * 60);
+  const fs::path newest = put(dir, "cd/newest.units", 8192, now - 30 * 60);
+  CacheLimits limits;
+  limits.max_bytes = disk_usage(read) * 5 / 2;  // room for two
+  const PruneResult r = prune_cache(dir.path(), limits, false, {"ab/read.file"}, now);
+  EXPECT_EQ(r.entries_removed, 1u);
+  EXPECT_TRUE(fs::exists(read));
+  EXPECT_FALSE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(newest));
 }
 
 TEST(CachePrune, EntriesUnusedForTooLongGoWhateverTheSize) {
@@ -82,7 +99,7 @@ TEST(CachePrune, EntriesUnusedForTooLongGoWhateverTheSize) {
   const fs::path recent = put(dir, "02/recent.file", 10, now - 29 * kDay);
   CacheLimits limits;
   limits.max_age_days = 30;
-  const PruneResult r = prune_cache(dir.path(), limits, false, now);
+  const PruneResult r = prune_cache(dir.path(), limits, false, {}, now);
   EXPECT_EQ(r.entries_removed, 3u);
   EXPECT_FALSE(fs::exists(old_file));
   EXPECT_FALSE(fs::exists(old_units));
@@ -90,7 +107,7 @@ TEST(CachePrune, EntriesUnusedForTooLongGoWhateverTheSize) {
   EXPECT_TRUE(fs::exists(recent));
   // Without an age limit nothing is too old.
   put(dir, "01/old.file", 10, now - 400 * kDay);
-  EXPECT_EQ(prune_cache(dir.path(), CacheLimits{}, true, now).entries_removed, 0u);
+  EXPECT_EQ(prune_cache(dir.path(), CacheLimits{}, true, {}, now).entries_removed, 0u);
 }
 
 TEST(CachePrune, DeadWritersTemporaryFilesGoAndOnlyTheCachesFilesAreTouched) {
@@ -109,7 +126,7 @@ TEST(CachePrune, DeadWritersTemporaryFilesGoAndOnlyTheCachesFilesAreTouched) {
   CacheLimits limits;
   limits.max_bytes = 1;  // everything over the cap
   limits.max_age_days = 1;
-  const PruneResult r = prune_cache(dir.path(), limits, false, now);
+  const PruneResult r = prune_cache(dir.path(), limits, false, {}, now);
   EXPECT_TRUE(r.ran);
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_TRUE(fs::exists(writing));
@@ -125,16 +142,16 @@ TEST(CachePrune, RunsOnceAnHourUnlessForced) {
   put(dir, "ab/a.file", 10, now - kDay);
   CacheLimits limits;
   limits.max_age_days = 30;
-  EXPECT_TRUE(prune_cache(dir.path(), limits, false, now).ran);
+  EXPECT_TRUE(prune_cache(dir.path(), limits, false, {}, now).ran);
   const fs::path b = put(dir, "ab/b.file", 10, now - 90 * kDay);
-  EXPECT_FALSE(prune_cache(dir.path(), limits, false, now + 600).ran);  // not due
+  EXPECT_FALSE(prune_cache(dir.path(), limits, false, {}, now + 600).ran);  // not due
   EXPECT_TRUE(fs::exists(b));
-  EXPECT_TRUE(prune_cache(dir.path(), limits, true, now + 600).ran);  // forced
+  EXPECT_TRUE(prune_cache(dir.path(), limits, true, {}, now + 600).ran);  // forced
   EXPECT_FALSE(fs::exists(b));
-  EXPECT_FALSE(prune_cache(dir.path(), limits, false, now + 1200).ran);
-  EXPECT_TRUE(prune_cache(dir.path(), limits, false, now + 600 + kPruneIntervalSeconds).ran);
+  EXPECT_FALSE(prune_cache(dir.path(), limits, false, {}, now + 1200).ran);
+  EXPECT_TRUE(prune_cache(dir.path(), limits, false, {}, now + 600 + kPruneIntervalSeconds).ran);
   // No cache folder: nothing to do, nothing created.
-  EXPECT_FALSE(prune_cache(dir.path() / "none", limits, true, now).ran);
+  EXPECT_FALSE(prune_cache(dir.path() / "none", limits, true, {}, now).ran);
   EXPECT_FALSE(fs::exists(dir.path() / "none"));
 }
 
@@ -148,10 +165,10 @@ TEST(CachePrune, SkippedWhileAnotherProcessPrunes) {
   const int fd = ::open((dir.path() / "prune.lock").c_str(), O_RDWR | O_CREAT, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-  EXPECT_FALSE(prune_cache(dir.path(), limits, true, now).ran);
+  EXPECT_FALSE(prune_cache(dir.path(), limits, true, {}, now).ran);
   EXPECT_TRUE(fs::exists(old));
   ::close(fd);
-  EXPECT_TRUE(prune_cache(dir.path(), limits, true, now).ran);
+  EXPECT_TRUE(prune_cache(dir.path(), limits, true, {}, now).ran);
   EXPECT_FALSE(fs::exists(old));
 }
 
@@ -168,11 +185,14 @@ TEST(CachePrune, AHitMarksTheEntryUsed) {
   ASSERT_FALSE(entry.empty());
   const std::time_t now = std::time(nullptr);
   set_mtime(entry, now - 10 * kDay);
+  EXPECT_TRUE(cache.entries_read().empty());
   ASSERT_TRUE(cache.find_file("text").has_value());
   struct stat st {};
   ASSERT_EQ(::stat(entry.c_str(), &st), 0);
   EXPECT_GE(st.st_mtime, now - 60);
   EXPECT_GT(cache.counters().bytes_written, 0u);
+  const std::string name = (entry.parent_path().filename() / entry.filename()).string();
+  EXPECT_EQ(cache.entries_read(), std::unordered_set<std::string>{name});
 }
 
 const char* kCode = R"PY(def clamp(value, low, high):
@@ -253,6 +273,26 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
   EXPECT_EQ(findings_text(second), findings_text(first));
 }
 
+TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
+  Tree tree;
+  tree.scan(1);
+  const std::time_t now = std::time(nullptr);
+  for (const auto& e : fs::recursive_directory_iterator(tree.cache())) {
+    if (e.is_regular_file()) set_mtime(e.path(), now - 30 * 60);  // used half an hour ago
+  }
+  fs::remove(tree.cache() / "prune.lock");  // due again
+  for (int i = 0; i < 300; ++i) {  // 1.2 MB or more of newer entries another scan wrote
+    put(tree.dir, "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "1/" +
+                      std::to_string(i) + ".units",
+        4096, now - 60);
+  }
+  const ScanResult second = tree.scan(1);
+  EXPECT_EQ(second.stats.cache_file_hits, 2u);
+  EXPECT_GT(second.stats.cache_entries_pruned, 0u);
+  const ScanResult third = tree.scan(1);
+  EXPECT_EQ(third.stats.cache_file_hits, 2u);
+}
+
 TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   Tree tree;
   const ScanResult expected = tree.scan(0, /*use_cache=*/false);
@@ -260,7 +300,7 @@ TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   std::thread pruner([&] {
     CacheLimits limits;
     limits.max_bytes = 1;  // remove everything it finds
-    while (!stop) prune_cache(tree.cache(), limits, true);
+    while (!stop) prune_cache(tree.cache(), limits, true, {});
   });
   std::vector<ScanResult> got(6);
   std::vector<std::thread> scans;
