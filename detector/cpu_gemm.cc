@@ -56,9 +56,8 @@ void inference_gemm(const float* x, int64_t m, int64_t k, const float* w, bool w
 }
 
 at::Tensor inference_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  const bool records = at::GradMode::is_enabled() &&
-                       (x.requires_grad() || weight.requires_grad() ||
-                        (bias.defined() && bias.requires_grad()));
+  const bool records = at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad() ||
+                                                      (bias.defined() && bias.requires_grad()));
   if (records || !x.is_cpu() || x.dim() != 2 || x.scalar_type() != at::kFloat ||
       weight.scalar_type() != at::kFloat || !weight.is_contiguous() || weight.dim() != 2 ||
       weight.size(1) != x.size(1) ||

@@ -150,8 +150,8 @@ TEST(InferenceGemm, EqualsAddmmUpToRoundingInBothWeightLayouts) {
     const auto x = at::randn({m, 48}), w = at::randn({48, 20}), b = at::randn({20});
     const auto want = at::addmm(b, x, w);
     auto out = at::empty({m, 20});
-    inference_gemm(x.data_ptr<float>(), m, 48, w.data_ptr<float>(), false, b.data_ptr<float>(),
-                   20, out.data_ptr<float>());
+    inference_gemm(x.data_ptr<float>(), m, 48, w.data_ptr<float>(), false, b.data_ptr<float>(), 20,
+                   out.data_ptr<float>());
     EXPECT_TRUE(at::allclose(out, want, 1e-5, 1e-5)) << m;
     const auto w_t = w.t().contiguous();  // [20, 48], as Linear stores it
     inference_gemm(x.data_ptr<float>(), m, 48, w_t.data_ptr<float>(), true, nullptr, 20,

@@ -5,10 +5,10 @@
 // a wrong answer.
 #include "scan/cache_prune.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -59,8 +59,8 @@ TEST(CachePrune, LeastRecentlyUsedEntriesGoFirstUntilUnderFourFifthsOfTheCap) {
   std::vector<fs::path> entries;
   uint64_t total = 0;
   for (int i = 0; i < 10; ++i) {  // entry i last used i + 1 days ago, in shards ab and cd
-    entries.push_back(put(dir, (i % 2 ? "ab/" : "cd/") + std::string(30, 'a' + i) + ".file",
-                          16384, now - (i + 1) * kDay));
+    entries.push_back(put(dir, (i % 2 ? "ab/" : "cd/") + std::string(30, 'a' + i) + ".file", 16384,
+                          now - (i + 1) * kDay));
     total += disk_usage(entries.back());
   }
   const uint64_t each = total / 10;
@@ -116,10 +116,10 @@ TEST(CachePrune, DeadWritersTemporaryFilesGoAndOnlyTheCachesFilesAreTouched) {
   const fs::path stale = put(dir, "ab/x.file.tmp.123.456", 10, now - 2 * 3600);
   const fs::path writing = put(dir, "ab/y.file.tmp.123.456", 10, now - 600);
   const std::vector<fs::path> foreign = {
-      put(dir, "ab/notes.txt", 10, now - 900 * kDay),   // not a cache file name
-      put(dir, "zz/old.file", 10, now - 900 * kDay),    // not a shard folder
-      put(dir, "ABC/old.file", 10, now - 900 * kDay),   // nor this
-      put(dir, "top.file", 10, now - 900 * kDay),       // not in a shard folder
+      put(dir, "ab/notes.txt", 10, now - 900 * kDay),  // not a cache file name
+      put(dir, "zz/old.file", 10, now - 900 * kDay),   // not a shard folder
+      put(dir, "ABC/old.file", 10, now - 900 * kDay),  // nor this
+      put(dir, "top.file", 10, now - 900 * kDay),      // not in a shard folder
   };
   fs::create_directories(dir.path() / "cd");
   fs::create_symlink(foreign[0], dir.path() / "cd" / "link.file");  // a link, not an entry
@@ -251,9 +251,10 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
   const std::time_t now = std::time(nullptr);
   std::vector<fs::path> old;
   for (int i = 0; i < 300; ++i) {  // 1.2 MB or more of other models' entries, a week old
-    old.push_back(put(tree.dir, "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "0/" +
-                                    std::to_string(i) + ".file",
-                      4096, now - 7 * kDay));
+    old.push_back(put(
+        tree.dir,
+        "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "0/" + std::to_string(i) + ".file",
+        4096, now - 7 * kDay));
   }
   const ScanResult first = tree.scan(1);
   EXPECT_GE(first.stats.cache_entries_pruned, 60u);
@@ -281,9 +282,9 @@ TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
     if (e.is_regular_file()) set_mtime(e.path(), now - 30 * 60);  // used half an hour ago
   }
   fs::remove(tree.cache() / "prune.lock");  // due again
-  for (int i = 0; i < 300; ++i) {  // 1.2 MB or more of newer entries another scan wrote
-    put(tree.dir, "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "1/" +
-                      std::to_string(i) + ".units",
+  for (int i = 0; i < 300; ++i) {           // 1.2 MB or more of newer entries another scan wrote
+    put(tree.dir,
+        "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "1/" + std::to_string(i) + ".units",
         4096, now - 60);
   }
   const ScanResult second = tree.scan(1);

@@ -1,12 +1,13 @@
 // The scan cache's layout on disk: one record per file text and one set of unit decisions per
 // file path (not one file per unit), and the unit decisions an edit leaves behind.
+#include "scan/result_cache.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
 #include <string>
 
-#include "scan/result_cache.h"
 #include "scan/scanner.h"
 #include "tests/common/temp_dir.h"
 #include "tests/scan/tiny_model.h"
@@ -87,7 +88,7 @@ TEST(CacheLayout, UndoingAnEditFindsTheEarlierDecisions) {
   tree.dir.write("src/a.py", other);
   const ScanResult moved = tree.scan();
   EXPECT_EQ(moved.stats.cache_unit_hits, 2u);  // clamp and total
-  EXPECT_LE(moved.stats.units_run, 1u);         // the module unit, if it has sites
+  EXPECT_LE(moved.stats.units_run, 1u);        // the module unit, if it has sites
 }
 
 }  // namespace
