@@ -38,7 +38,7 @@ struct TrainConfig {
   int vocab_size = 8000;
   std::vector<std::string> exclude;  // real-bug files a dataset prepared here is cleaned against
   uint32_t max_nodes = 1500;        // functions with larger graphs are skipped in training
-  std::string function_weight = "size";  // how training draws functions: size | uniform
+  std::string function_weight = "uniform";  // how training draws functions: uniform | size
   std::vector<std::string> real_fixes;  // JSON Lines of real bug-fix pairs to train on
   int real_fixes_per_step = 8;      // real pairs (buggy + fixed) added to each step
   double real_fixes_valid = 0.1;    // share of the real fixes' repositories held out to validate
@@ -109,9 +109,9 @@ void visit_fields(TrainConfig& c, F&& f) {
     "JSON Lines file (as bugseek prepare --exclude); repeat for several");
   f("max-nodes", c.max_nodes, "skip functions whose graph has more nodes");
   f("function-weight", c.function_weight,
-    "how training draws its functions: size (in proportion to their length in bytes, up to "
-    "4 KB: where real bugs are, since a bug is as likely at any token; the default) | uniform "
-    "(each function alike, once per epoch; most functions are short)");
+    "how training draws its functions: uniform (each function once an epoch; the default) | "
+    "size (in proportion to their length in bytes, up to 4 KB, as real bugs fall; measured: no "
+    "better on real bugs, see README)");
   f("real-fixes", c.real_fixes,
     "JSON Lines of real bug-fix pairs (bugseek mine) to train on beside the planted bugs; "
     "repeat for several");
