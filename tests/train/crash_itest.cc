@@ -98,11 +98,29 @@ void expect_complete_run_files(const fs::path& run) {
 TEST_F(CrashAnywhere, RandomKillsAndResumesEndWithTheWeightsOfAnUninterruptedRun) {
   constexpr int kSteps = 60;
   const fs::path straight = root_ / "straight", killed = root_ / "killed";
-  auto a = run_bugseek(flags(straight, kSteps), root_);
-  ASSERT_EQ(a.status, 0) << a.err;
-
+  // The uninterrupted run, timed: how long start-up takes (until the first checkpoint appears)
+  // and how long training takes after it, on this machine, fast or loaded.
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t straight_pid = spawn(flags(straight, kSteps), root_ / "straight.err");
+  auto first_checkpoint = start;
+  int straight_raw = 0;
+  while (waitpid(straight_pid, &straight_raw, WNOHANG) == 0) {
+    if (first_checkpoint == start && fs::exists(straight / train::kStateFileName)) {
+      first_checkpoint = std::chrono::steady_clock::now();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(WIFEXITED(straight_raw) && WEXITSTATUS(straight_raw) == 0)
+      << read_file(root_ / "straight.err");
+  ASSERT_NE(first_checkpoint, start) << "no checkpoint was seen while the run trained";
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  const int64_t startup_ms = ms(first_checkpoint - start);
+  const int64_t training_ms = std::max<int64_t>(ms(std::chrono::steady_clock::now() - first_checkpoint), 50);
+  // Kill moments after start-up, within the first 30% of the training: two kills cannot get
+  // through more than 60% of it, so at least three land before a run could finish.
   std::mt19937 rng(20261202);
-  std::uniform_int_distribution<int> delay_ms(400, 3000);
+  std::uniform_int_distribution<int64_t> delay_ms(startup_ms + training_ms / 20,
+                                                  startup_ms + training_ms * 3 / 10);
   int kills = 0, landed = 0;
   std::string trace;  // each attempt: fresh or resume, exit status, step of the state left
   bool finished = false;
@@ -114,7 +132,7 @@ TEST_F(CrashAnywhere, RandomKillsAndResumesEndWithTheWeightsOfAnUninterruptedRun
     const pid_t pid = spawn(args, root_ / "killed.err");
     // Five kills at random moments, then a run left to finish (within a minute).
     const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(attempt < 5 ? delay_ms(rng) : 60000);
+                          std::chrono::milliseconds(attempt < 5 ? delay_ms(rng) : int64_t{60000});
     int raw = 0;
     pid_t done = 0;
     while (done == 0 && std::chrono::steady_clock::now() < deadline) {
