@@ -24,6 +24,7 @@
 #include "scan/result_cache.h"
 #include "scan/scanner.h"
 #include "tests/common/temp_dir.h"
+#include "tests/scan/scan_tree.h"
 #include "tests/scan/tiny_model.h"
 
 namespace bugseek::scan {
@@ -195,39 +196,7 @@ TEST(CachePrune, AHitMarksTheEntryUsed) {
   EXPECT_EQ(cache.entries_read(), std::unordered_set<std::string>{name});
 }
 
-const char* kCode = R"PY(def clamp(value, low, high):
-    if value < low:
-        return low
-    if value > high:
-        return high
-    return value
-
-
-def total(items, start):
-    result = start
-    for item in items:
-        result += item * 2
-    return result
-)PY";
-
-struct Tree {
-  ScratchDir dir;
-  fs::path model;
-  Tree() {
-    dir.write("src/a.py", kCode);
-    dir.write("src/b.py", std::string(kCode) + "\n\ndef other(x, y):\n    return x - y\n");
-    model = bugseek::testing::write_tiny_model(dir.path());
-  }
-  fs::path cache() const { return dir.path() / "cache"; }
-  ScanResult scan(uint64_t max_mb, bool use_cache = true) const {
-    ScanOptions o;
-    o.threshold = 0;
-    o.progress = false;
-    o.cache_max_mb = max_mb;
-    if (use_cache) o.cache_dir = cache().string();
-    return scan_paths({dir.path() / "src"}, detector::load_model_file(model), o);
-  }
-};
+using Tree = bugseek::testing::ScanTree;
 
 std::string findings_text(const ScanResult& r) {
   return json::dump(eval::findings_to_json(r.findings));
@@ -256,7 +225,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
         "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "0/" + std::to_string(i) + ".file",
         4096, now - 7 * kDay));
   }
-  const ScanResult first = tree.scan(1);
+  const ScanResult first = tree.scan(true, 1);
   EXPECT_GE(first.stats.cache_entries_pruned, 60u);
   uint64_t kept = 0;
   size_t old_left = 0;
@@ -267,7 +236,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
   EXPECT_LE(kept, (1u << 20) / 5 * 4);
   EXPECT_LT(old_left, old.size());
   // The scan's own entries are the newest: they stay, and the next scan reads them.
-  const ScanResult second = tree.scan(1);
+  const ScanResult second = tree.scan(true, 1);
   EXPECT_EQ(second.stats.cache_file_hits, 2u);
   EXPECT_EQ(second.stats.units_run, 0u);
   EXPECT_EQ(second.stats.cache_entries_pruned, 0u);  // not due again within the hour
@@ -276,7 +245,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
 
 TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
   Tree tree;
-  tree.scan(1);
+  tree.scan(true, 1);
   const std::time_t now = std::time(nullptr);
   for (const auto& e : fs::recursive_directory_iterator(tree.cache())) {
     if (e.is_regular_file()) set_mtime(e.path(), now - 30 * 60);  // used half an hour ago
@@ -287,16 +256,16 @@ TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
         "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "1/" + std::to_string(i) + ".units",
         4096, now - 60);
   }
-  const ScanResult second = tree.scan(1);
+  const ScanResult second = tree.scan(true, 1);
   EXPECT_EQ(second.stats.cache_file_hits, 2u);
   EXPECT_GT(second.stats.cache_entries_pruned, 0u);
-  const ScanResult third = tree.scan(1);
+  const ScanResult third = tree.scan(true, 1);
   EXPECT_EQ(third.stats.cache_file_hits, 2u);
 }
 
 TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   Tree tree;
-  const ScanResult expected = tree.scan(0, /*use_cache=*/false);
+  const ScanResult expected = tree.scan(/*use_cache=*/false);
   std::atomic<bool> stop{false};
   std::thread pruner([&] {
     CacheLimits limits;
@@ -307,14 +276,14 @@ TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   std::vector<std::thread> scans;
   for (size_t t = 0; t < 2; ++t) {
     scans.emplace_back([&, t] {
-      for (size_t i = t; i < got.size(); i += 2) got[i] = tree.scan(1);
+      for (size_t i = t; i < got.size(); i += 2) got[i] = tree.scan(true, 1);
     });
   }
   for (std::thread& s : scans) s.join();
   stop = true;
   pruner.join();
   for (const ScanResult& g : got) expect_same_findings(g, expected);
-  expect_same_findings(tree.scan(1), expected);
+  expect_same_findings(tree.scan(true, 1), expected);
 }
 
 }  // namespace

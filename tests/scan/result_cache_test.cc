@@ -10,45 +10,17 @@
 
 #include "scan/scanner.h"
 #include "tests/common/temp_dir.h"
+#include "tests/scan/scan_tree.h"
 #include "tests/scan/tiny_model.h"
 
 namespace bugseek::scan {
 namespace {
 
 namespace fs = std::filesystem;
-using bugseek::testing::ScratchDir;
 
-const char* kCode = R"PY(def clamp(value, low, high):
-    if value < low:
-        return low
-    if value > high:
-        return high
-    return value
+using bugseek::testing::kTwoFunctions;
 
-
-def total(items, start):
-    result = start
-    for item in items:
-        result += item * 2
-    return result
-)PY";
-
-struct Tree {
-  ScratchDir dir;
-  fs::path model;
-  Tree() {
-    dir.write("src/a.py", kCode);
-    dir.write("src/b.py", std::string(kCode) + "\n\ndef other(x, y):\n    return x - y\n");
-    model = bugseek::testing::write_tiny_model(dir.path());
-  }
-  fs::path cache() const { return dir.path() / "cache"; }
-  ScanResult scan() const {
-    ScanOptions o;
-    o.threshold = 0;
-    o.progress = false;
-    o.cache_dir = cache().string();
-    return scan_paths({dir.path() / "src"}, detector::load_model_file(model), o);
-  }
+struct Tree : bugseek::testing::ScanTree {
   // Cache entries by kind ("file", "units", ...); the top folder holds only prune.lock.
   std::map<std::string, int> entries() const {
     std::map<std::string, int> out;
@@ -74,17 +46,17 @@ TEST(CacheLayout, OneRecordPerFileAndOneSetOfUnitDecisionsPerPath) {
 TEST(CacheLayout, UndoingAnEditFindsTheEarlierDecisions) {
   Tree tree;
   tree.scan();
-  std::string edited = kCode;
+  std::string edited = kTwoFunctions;
   edited.replace(edited.find("item * 2"), 8, "item * 3");
   tree.dir.write("src/a.py", edited);
   const ScanResult after_edit = tree.scan();
   EXPECT_EQ(after_edit.stats.cache_unit_hits, 1u);  // clamp
-  tree.dir.write("src/a.py", kCode);                // the file entry of the original text
+  tree.dir.write("src/a.py", kTwoFunctions);                // the file entry of the original text
   const ScanResult undone = tree.scan();
   EXPECT_EQ(undone.stats.cache_file_hits, 2u);
   EXPECT_EQ(undone.stats.units_run, 0u);
   // Edited once more in another place: total's original decision is still in a.py's entry.
-  std::string other = std::string("import os\n") + kCode;
+  std::string other = std::string("import os\n") + kTwoFunctions;
   tree.dir.write("src/a.py", other);
   const ScanResult moved = tree.scan();
   EXPECT_EQ(moved.stats.cache_unit_hits, 2u);  // clamp and total
