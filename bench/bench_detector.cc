@@ -81,6 +81,16 @@ struct Data {
   int32_t subtoken_vocab = 0, node_type_vocab = 0, text_vocab = 0;
 };
 
+// The preset `size` of `model` (gnn | transformer) with the vocabularies of `d`.
+detector::DetectorConfig config_for(const std::string& model, const std::string& size,
+                                    const Data& d) {
+  auto c = detector::detector_preset(size, detector::family_from_name(model));
+  c.subtoken_vocab = d.subtoken_vocab;
+  c.node_type_vocab = d.node_type_vocab;
+  c.text_vocab = d.text_vocab;
+  return c;
+}
+
 Data stdlib_data(const Options& o) {
   const parser::Language* python = parser::find_language("python");
   std::vector<fs::path> files;
@@ -206,10 +216,7 @@ int run_predict(const Options& o, Data d) {
   const auto device_kind = detector::device_from_name(o.device);
   for (const auto& model : split(o.models)) {
     for (const auto& size : split(o.sizes)) {
-      auto c = detector::detector_preset(size, detector::family_from_name(model));
-      c.subtoken_vocab = d.subtoken_vocab;
-      c.node_type_vocab = d.node_type_vocab;
-      c.text_vocab = d.text_vocab;
+      const auto c = config_for(model, size, d);
       detector::Detector det(c, 1, device_kind);
       c10::InferenceMode inference;
       double flops = 0;
@@ -270,10 +277,7 @@ int run(const Options& o) {
   bool printed_peak = false;
   for (const auto& model : split(o.models)) {
     for (const auto& size : split(o.sizes)) {
-      auto c = detector::detector_preset(size, detector::family_from_name(model));
-      c.subtoken_vocab = d.subtoken_vocab;
-      c.node_type_vocab = d.node_type_vocab;
-      c.text_vocab = d.text_vocab;
+      const auto c = config_for(model, size, d);
       detector::Detector det(c, 1, device_kind);
       const at::Device device = detector::device_of(det);
       if (!printed_peak) {

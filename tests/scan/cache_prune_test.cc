@@ -198,6 +198,13 @@ TEST(CachePrune, AHitMarksTheEntryUsed) {
 
 using Tree = bugseek::testing::ScanTree;
 
+// Every finding, the cache pruned to 1 MB after each scan.
+ScanOptions capped_at_1mb() {
+  ScanOptions o = bugseek::testing::every_finding();
+  o.cache_max_mb = 1;
+  return o;
+}
+
 std::string findings_text(const ScanResult& r) {
   return json::dump(eval::findings_to_json(r.findings));
 }
@@ -225,7 +232,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
         "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "0/" + std::to_string(i) + ".file",
         4096, now - 7 * kDay));
   }
-  const ScanResult first = tree.scan(true, 1);
+  const ScanResult first = tree.scan(capped_at_1mb());
   EXPECT_GE(first.stats.cache_entries_pruned, 60u);
   uint64_t kept = 0;
   size_t old_left = 0;
@@ -236,7 +243,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
   EXPECT_LE(kept, (1u << 20) / 5 * 4);
   EXPECT_LT(old_left, old.size());
   // The scan's own entries are the newest: they stay, and the next scan reads them.
-  const ScanResult second = tree.scan(true, 1);
+  const ScanResult second = tree.scan(capped_at_1mb());
   EXPECT_EQ(second.stats.cache_file_hits, 2u);
   EXPECT_EQ(second.stats.units_run, 0u);
   EXPECT_EQ(second.stats.cache_entries_pruned, 0u);  // not due again within the hour
@@ -245,7 +252,7 @@ TEST(CachePrune, AScanPrunesOldEntriesAtItsEnd) {
 
 TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
   Tree tree;
-  tree.scan(true, 1);
+  tree.scan(capped_at_1mb());
   const std::time_t now = std::time(nullptr);
   for (const auto& e : fs::recursive_directory_iterator(tree.cache())) {
     if (e.is_regular_file()) set_mtime(e.path(), now - 30 * 60);  // used half an hour ago
@@ -256,16 +263,16 @@ TEST(CachePrune, AScanKeepsTheEntriesItUsedOverNewerOnes) {
         "cache/" + std::string(1, "0123456789abcdef"[i % 16]) + "1/" + std::to_string(i) + ".units",
         4096, now - 60);
   }
-  const ScanResult second = tree.scan(true, 1);
+  const ScanResult second = tree.scan(capped_at_1mb());
   EXPECT_EQ(second.stats.cache_file_hits, 2u);
   EXPECT_GT(second.stats.cache_entries_pruned, 0u);
-  const ScanResult third = tree.scan(true, 1);
+  const ScanResult third = tree.scan(capped_at_1mb());
   EXPECT_EQ(third.stats.cache_file_hits, 2u);
 }
 
 TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   Tree tree;
-  const ScanResult expected = tree.scan(/*use_cache=*/false);
+  const ScanResult expected = tree.scan_uncached();
   std::atomic<bool> stop{false};
   std::thread pruner([&] {
     CacheLimits limits;
@@ -276,14 +283,14 @@ TEST(CachePrune, ConcurrentScansAndPrunesNeverGiveAWrongAnswer) {
   std::vector<std::thread> scans;
   for (size_t t = 0; t < 2; ++t) {
     scans.emplace_back([&, t] {
-      for (size_t i = t; i < got.size(); i += 2) got[i] = tree.scan(true, 1);
+      for (size_t i = t; i < got.size(); i += 2) got[i] = tree.scan(capped_at_1mb());
     });
   }
   for (std::thread& s : scans) s.join();
   stop = true;
   pruner.join();
   for (const ScanResult& g : got) expect_same_findings(g, expected);
-  expect_same_findings(tree.scan(true, 1), expected);
+  expect_same_findings(tree.scan(capped_at_1mb()), expected);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "scan/suppressions.h"
 #include "tests/common/temp_dir.h"
 #include "tests/mine/git_fixture.h"
+#include "tests/scan/scan_tree.h"
 #include "tests/scan/tiny_model.h"
 
 namespace bugseek::scan {
@@ -24,27 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using bugseek::testing::ScratchDir;
 
-const char* kCode = R"PY(def clamp(value, low, high):
-    if value < low:
-        return low
-    if value > high:
-        return high
-    return value
-
-
-def total(items, start):
-    result = start
-    for item in items:
-        result += item * 2
-    return result
-)PY";
-
-ScanOptions everything() {
-  ScanOptions o;
-  o.threshold = 0;  // every checked unit reports its best guess
-  o.progress = false;
-  return o;
-}
+using bugseek::testing::every_finding;
+using bugseek::testing::kTwoFunctions;
+using CachedTree = bugseek::testing::ScanTree;
 
 std::string findings_text(const ScanResult& r) {
   return json::dump(eval::findings_to_json(r.findings));
@@ -199,20 +182,6 @@ TEST(Calibration, ModelFilesWithAndWithoutOneLoad) {
 
 // --- the cache ------------------------------------------------------------------------------
 
-struct CachedTree {
-  ScratchDir dir;
-  fs::path model;
-  CachedTree() {
-    dir.write("src/a.py", kCode);
-    dir.write("src/b.py", std::string(kCode) + "\n\ndef other(x, y):\n    return x - y\n");
-    model = bugseek::testing::write_tiny_model(dir.path());
-  }
-  ScanResult scan(ScanOptions o = everything()) const {
-    o.cache_dir = (dir.path() / "cache").string();
-    return scan_paths({dir.path() / "src"}, detector::load_model_file(model), o);
-  }
-};
-
 TEST(Cache, SecondScanReusesEverythingAndGivesTheSameFindings) {
   CachedTree tree;
   const ScanResult first = tree.scan();
@@ -226,7 +195,7 @@ TEST(Cache, SecondScanReusesEverythingAndGivesTheSameFindings) {
   EXPECT_EQ(second.stats.lines, first.stats.lines);
   EXPECT_EQ(findings_text(second), findings_text(first));
   // Without a cache folder nothing is reused.
-  ScanOptions none = everything();
+  ScanOptions none = every_finding();
   const ScanResult uncached =
       scan_paths({tree.dir.path() / "src"}, detector::load_model_file(tree.model), none);
   EXPECT_EQ(uncached.stats.units_run, first.stats.units_checked);
@@ -235,7 +204,7 @@ TEST(Cache, SecondScanReusesEverythingAndGivesTheSameFindings) {
 TEST(Cache, AnEditRerunsOnlyTheChangedUnits) {
   CachedTree tree;
   const ScanResult first = tree.scan();
-  std::string edited = std::string("import os\n\n") + kCode;  // moves every line down by two
+  std::string edited = std::string("import os\n\n") + kTwoFunctions;  // moves every line down by two
   const size_t at = edited.find("item * 2");
   edited.replace(at, 8, "item * 3");
   tree.dir.write("src/a.py", edited);
@@ -276,7 +245,7 @@ TEST(Cache, KeyedByTheModel) {
   tree.scan();
   fs::create_directories(tree.dir.path() / "m2");
   const fs::path other = bugseek::testing::write_tiny_model(tree.dir.path() / "m2", 7);
-  ScanOptions o = everything();
+  ScanOptions o = every_finding();
   o.cache_dir = (tree.dir.path() / "cache").string();
   const ScanResult r = scan_paths({tree.dir.path() / "src"}, detector::load_model_file(other), o);
   EXPECT_EQ(r.stats.cache_file_hits, 0u);
@@ -295,11 +264,11 @@ TEST(ScanFilters, SuppressedFindingsAreCountedAndListedOnRequest) {
   dir.write("src/s.py", code);
   const fs::path model = bugseek::testing::write_tiny_model(dir.path());
   const ScanResult quiet =
-      scan_paths({dir.path() / "src"}, detector::load_model_file(model), everything());
+      scan_paths({dir.path() / "src"}, detector::load_model_file(model), every_finding());
   EXPECT_TRUE(quiet.findings.empty());
   EXPECT_EQ(quiet.stats.findings_total, 0u);
   EXPECT_GE(quiet.stats.findings_suppressed, 1u);
-  ScanOptions show = everything();
+  ScanOptions show = every_finding();
   show.show_suppressed = true;
   const ScanResult shown = scan_paths({dir.path() / "src"}, detector::load_model_file(model), show);
   ASSERT_EQ(shown.findings.size(), quiet.stats.findings_suppressed);
@@ -314,8 +283,8 @@ TEST(ScanFilters, BaselineHidesKnownFindingsEvenWhenMoved) {
   json::Value out = json::Value::object();
   out.set("findings", eval::findings_to_json(first.findings));
   const fs::path baseline = tree.dir.write("baseline.json", json::dump(out));
-  tree.dir.write("src/a.py", std::string("\n\n\n") + kCode);
-  ScanOptions o = everything();
+  tree.dir.write("src/a.py", std::string("\n\n\n") + kTwoFunctions);
+  ScanOptions o = every_finding();
   o.baseline = baseline.string();
   const ScanResult again = tree.scan(o);
   EXPECT_TRUE(again.findings.empty());
@@ -332,16 +301,16 @@ TEST(ScanFilters, BaselineHidesKnownFindingsEvenWhenMoved) {
 TEST(Diff, OnlyChangedFunctionsAndNewFilesAreChecked) {
   ScratchDir dir;
   bugseek::testing::GitFixture repo(dir.path(), "repo");
-  repo.write("pkg/a.py", kCode);
-  repo.write("pkg/b.py", kCode);
+  repo.write("pkg/a.py", kTwoFunctions);
+  repo.write("pkg/b.py", kTwoFunctions);
   repo.commit("start", "2020-01-01T00:00:00+00:00");
   const fs::path model = bugseek::testing::write_tiny_model(dir.path());
 
-  std::string edited = kCode;
+  std::string edited = kTwoFunctions;
   edited.replace(edited.find("item * 2"), 8, "item * 3");  // inside total()
   repo.write("pkg/a.py", edited);
   repo.write("pkg/new.py", "def fresh(p, q):\n    return p < q\n");  // untracked
-  ScanOptions o = everything();
+  ScanOptions o = every_finding();
   o.diff_rev = "HEAD";
   const ScanResult r = scan_paths({repo.path() / "pkg"}, detector::load_model_file(model), o);
   EXPECT_EQ(r.stats.files_unchanged, 1u);  // b.py

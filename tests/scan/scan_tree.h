@@ -1,9 +1,7 @@
 // A small source tree for the scan tests: two files holding the same two functions (the second
-// with one more), a tiny untrained model beside them, and a cache folder; `scan_tree(...)` scans
-// it with every finding kept (threshold 0) and no progress output.
+// with one more), a tiny untrained model beside them, and a cache folder.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -28,6 +26,15 @@ def total(items, start):
     return result
 )PY";
 
+// Options that keep every finding (threshold 0: each checked unit reports its best guess),
+// without a progress bar.
+inline scan::ScanOptions every_finding() {
+  scan::ScanOptions o;
+  o.threshold = 0;
+  o.progress = false;
+  return o;
+}
+
 struct ScanTree {
   ScratchDir dir;
   std::filesystem::path model;
@@ -37,14 +44,12 @@ struct ScanTree {
     model = write_tiny_model(dir.path());
   }
   std::filesystem::path cache() const { return dir.path() / "cache"; }
-  // Scans src/ with the cache in cache() (none if `use_cache` is false), capped at `max_mb`
-  // (0 = the default cap).
-  scan::ScanResult scan(bool use_cache = true, uint64_t max_mb = 0) const {
-    scan::ScanOptions o;
-    o.threshold = 0;
-    o.progress = false;
-    if (max_mb > 0) o.cache_max_mb = max_mb;
-    if (use_cache) o.cache_dir = cache().string();
+  // Scans src/ with the cache in cache().
+  scan::ScanResult scan(scan::ScanOptions o = every_finding()) const {
+    o.cache_dir = cache().string();
+    return scan_uncached(o);
+  }
+  scan::ScanResult scan_uncached(const scan::ScanOptions& o = every_finding()) const {
     return scan::scan_paths({dir.path() / "src"}, detector::load_model_file(model), o);
   }
 };
