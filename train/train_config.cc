@@ -89,6 +89,24 @@ SelectorMode TrainConfig::mode() const {
   throw UsageError("--selector must be learned or random, not '" + selector_mode + "'");
 }
 
+LrSchedule TrainConfig::lr_curve() const {
+  LrSchedule curve;
+  curve.kind = lr_schedule;
+  curve.warmup_steps = warmup_steps;
+  curve.decay_steps = lr_decay_steps > 0 ? lr_decay_steps : max_steps;
+  curve.final_scale = lr_final_scale;
+  if (lr_schedule != "constant" && lr_schedule != "cosine") {
+    throw UsageError("--lr-schedule must be constant or cosine, not '" + lr_schedule + "'");
+  }
+  if (lr_schedule == "cosine" && curve.decay_steps == 0) {
+    throw UsageError("--lr-schedule cosine needs --lr-decay-steps or --max-steps");
+  }
+  if (!(lr_final_scale >= 0 && lr_final_scale <= 1)) {
+    throw UsageError("--lr-final-scale must be between 0 and 1");
+  }
+  return curve;
+}
+
 std::string config_to_text(const TrainConfig& config) {
   std::ostringstream out;
   TrainConfig copy = config;

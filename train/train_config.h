@@ -12,6 +12,7 @@
 #include "detector/detector.h"
 #include "selector/policy.h"
 #include "train/distributed.h"
+#include "train/schedule.h"
 
 namespace bugseek::train {
 
@@ -62,6 +63,9 @@ struct TrainConfig {
   double lr = 1e-3;
   double selector_lr = 1e-3;
   int warmup_steps = 100;
+  std::string lr_schedule = "constant";  // constant | cosine (train/schedule.h)
+  uint64_t lr_decay_steps = 0;      // cosine: steps to decay over (0 = --max-steps)
+  double lr_final_scale = 0.05;     // cosine: share of --lr left at the end of the decay
   double grad_clip = 1.0;           // global L2 norm; 0 = off
 
   // Budget and validation.
@@ -77,6 +81,8 @@ struct TrainConfig {
   detector::DetectorConfig selector_config() const;
   selector::PolicyConfig policy() const;
   SelectorMode mode() const;
+  // The detector's schedule; UsageError for an unknown kind, or cosine without a step count.
+  LrSchedule lr_curve() const;
 };
 
 // A preset's settings; throws UsageError for an unknown name.
@@ -145,6 +151,13 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("lr", c.lr, "detector learning rate (Adam)");
   f("selector-lr", c.selector_lr, "selector learning rate (Adam)");
   f("warmup-steps", c.warmup_steps, "linear learning-rate warm-up, in steps");
+  f("lr-schedule", c.lr_schedule,
+    "detector learning rate after the warm-up: constant | cosine (a half-cosine from --lr down "
+    "to --lr-final-scale of it at step --lr-decay-steps, then held)");
+  f("lr-decay-steps", c.lr_decay_steps,
+    "cosine: the step where the decay ends (0 = --max-steps); counts from step 0, so a resumed "
+    "run follows the same curve");
+  f("lr-final-scale", c.lr_final_scale, "cosine: share of --lr left at the end of the decay");
   f("grad-clip", c.grad_clip, "gradient L2 norm clip (0 = off)");
   f("max-steps", c.max_steps, "stop at this step (0 = no limit)");
   f("max-time", c.max_time, "seconds to train in this invocation (0 = no limit)");

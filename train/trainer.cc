@@ -160,6 +160,7 @@ class Trainer {
   std::unique_ptr<detector::ModelFile> init_model_;  // --init, until its weights are loaded
   std::vector<data::FunctionRecord> train_functions_;
   FunctionSampler sampler_;  // which training function each position draws (--function-weight)
+  LrSchedule lr_curve_;      // the detector's learning rate by step (--lr-schedule)
   std::vector<data::FunctionRecord> valid_functions_;
   std::vector<data::FunctionRecord> test_functions_;
   std::vector<std::unique_ptr<data::Featurizer>> featurizers_;
@@ -249,6 +250,7 @@ void Trainer::load_data() {
     throw Error("dataset " + data_dir.string() + " has no training functions");
   }
   sampler_ = FunctionSampler(train_functions_, config_.function_weight);
+  lr_curve_ = config_.lr_curve();
   language_ = parser::find_language(train_functions_.front().language);
   if (language_ == nullptr) throw Error("dataset language is not compiled into this bugseek");
   if (init_model_ && init_model_->language != language_->name) {
@@ -452,11 +454,12 @@ StepNumbers Trainer::train_step() {
 
   const double lr_scale =
       config_.warmup_steps > 0 ? std::min(1.0, double(step + 1) / config_.warmup_steps) : 1.0;
+  const double detector_lr = config_.lr * lr_curve_.scale(step);
   // Dropout depends on the step (and rank) alone, so --resume draws the same masks.
   torch::manual_seed(group_ ? mix_seed(mix_seed(config_.seed, step), rank_)
                             : mix_seed(config_.seed, step));
   detector_->set_training(true);
-  set_lr(*detector_optim_, config_.lr * lr_scale);
+  set_lr(*detector_optim_, detector_lr);
   clear_gradients(*detector_optim_);
   detector::ForwardOutput out;
   if (batch.num_graphs > 0) {
@@ -567,7 +570,7 @@ void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
                 "| %.0f graphs/s | lr %.1e | %s%s",
                 static_cast<unsigned long long>(progress_.step), s.det.loss, s.selector_loss,
                 s.det.no_bug_acc, s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, graphs_per_s,
-                config_.lr * std::min(1.0, double(progress_.step) / std::max(1, config_.warmup_steps)),
+                config_.lr * lr_curve_.scale(progress_.step > 0 ? progress_.step - 1 : 0),
                 format_duration(elapsed).c_str(), left.c_str());
   log_info("train", line);
   log_debug("train", "last step: ", s.graphs, " graphs, ", s.det.num_graphs, " in detector; seconds: clean ",
