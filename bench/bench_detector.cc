@@ -6,11 +6,15 @@
 //                              [--batch G] [--steps N] [--threads T] [--device cpu|cuda|auto]
 //                              [--models gnn,transformer] [--sizes default,large]
 //                              [--profile FILE] [--predict [--batch-nodes N] [--rounds R]]
+//                              [--order random|bucketed] [--gemm onednn,blas] [--repeat N]
 //
 // --data stdlib (the default when DIR exists) featurizes functions of the Python standard library
 // (the first --max-files files, sorted; bugs planted at random, half the samples clean) with a
 // SentencePiece vocabulary trained on them; --data synthetic uses graphs shaped like real ones
-// (150 nodes, 600 edges, 12 sites). Batches are length-bucketed. FLOPs are counted analytically from the matrix products
+// (150 nodes, 600 edges, 12 sites). Batches take graphs in random order, as `bugseek train` does
+// (--order bucketed sorts them by length first). --gemm runs each model with oneDNN's products
+// (the default) and/or torch's BLAS ones (BUGSEEK_GEMM=blas), --repeat N alternates them; the
+// peaks of both for a 1024^3 product are printed first. FLOPs are counted analytically from the matrix products
 // (forward x 3 for a training step); element-wise work is not counted. cpu_s/step is the process's
 // CPU time per step, a load-independent measure on a shared machine (with --threads 1).
 // --profile FILE writes a chrome://tracing trace of the last model's timed steps (LibTorch's
@@ -44,6 +48,7 @@
 #include "data/node_vocab.h"
 #include "data/sample.h"
 #include "data/vocab.h"
+#include "detector/cpu_gemm.h"
 #include "detector/detector.h"
 #include "detector/synthetic.h"
 #include "detector/torch_api.h"
@@ -74,6 +79,9 @@ struct Options {
   bool predict = false;
   int batch_nodes = 256;
   int rounds = 5;
+  std::string order = "random";
+  std::string gemm = "onednn";
+  int repeat = 1;
 };
 
 struct Data {
@@ -188,6 +196,30 @@ double mm_peak_gflops(const at::Device& device) {
   return best;
 }
 
+// The same product by oneDNN's sgemm (detector/cpu_gemm.h), which the detector's products use.
+double onednn_peak_gflops() {
+  const bool was_on = detector::onednn_gemm_enabled();
+  detector::set_onednn_gemm(true);
+  struct Restore {
+    bool on;
+    ~Restore() { detector::set_onednn_gemm(on); }
+  } restore{was_on};
+  const int64_t n = 1024;
+  auto a = at::randn({n, n}), b = at::randn({n, n}), c = at::empty({n, n});
+  double best = 0;
+  for (int round = 0; round < 5; ++round) {
+    auto t0 = Clock::now();
+    for (int i = 0; i < 4; ++i) {
+      if (!detector::onednn_sgemm('N', 'N', n, n, n, a.data_ptr<float>(), n, b.data_ptr<float>(),
+                                  n, 0.0f, c.data_ptr<float>(), n)) {
+        return 0;
+      }
+    }
+    best = std::max(best, 4 * 2.0 * n * n * n / seconds_since(t0) / 1e9);
+  }
+  return best;
+}
+
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -245,11 +277,16 @@ int run(const Options& o) {
   auto t0 = Clock::now();
   Data d = stdlib ? stdlib_data(o) : synthetic_data(o.batch * 8);
   if (o.predict) return run_predict(o, std::move(d));
-  // Length-bucketed batches (graphs sorted by token count, batches shuffled), as a trainer would
-  // form them: one long function padding 15 short ones would dominate the transformer's cost.
-  std::stable_sort(d.graphs.begin(), d.graphs.end(), [](const auto& a, const auto& b) {
-    return a.tokens.size() < b.tokens.size();
-  });
+  // --order random: graphs in a random order, as `bugseek train` forms its batches (it does not
+  // sort by length). --order bucketed: sorted by token count first, then batches shuffled, which
+  // spares the transformer padding one long function's length onto 15 short ones.
+  if (o.order == "bucketed") {
+    std::stable_sort(d.graphs.begin(), d.graphs.end(), [](const auto& a, const auto& b) {
+      return a.tokens.size() < b.tokens.size();
+    });
+  } else {
+    std::shuffle(d.graphs.begin(), d.graphs.end(), std::mt19937_64(2));
+  }
   std::vector<data::Batch> batches;
   for (size_t i = 0; i + static_cast<size_t>(o.batch) <= d.graphs.size(); i += o.batch) {
     data::Batch b;
@@ -275,16 +312,21 @@ int run(const Options& o) {
 
   const auto device_kind = detector::device_from_name(o.device);
   bool printed_peak = false;
+  for (int repeat = 0; repeat < o.repeat; ++repeat)
   for (const auto& model : split(o.models)) {
     for (const auto& size : split(o.sizes)) {
+    for (const auto& gemm : split(o.gemm)) {
+      detector::set_onednn_gemm(gemm == "onednn");
       const auto c = config_for(model, size, d);
       detector::Detector det(c, 1, device_kind);
       const at::Device device = detector::device_of(det);
       if (!printed_peak) {
-        std::printf("device %s, %d threads; torch::mm 1024^3 peak: %.1f GFLOP/s\n",
-                    det.device_name().c_str(), o.threads, mm_peak_gflops(device));
-        std::printf("%-12s %-8s %10s %9s %9s %10s %11s %9s %8s\n", "model", "size", "params",
-                    "steps/s", "graphs/s", "GFLOP/s", "cpu_s/step", "loss", "joint");
+        std::printf("device %s, %d threads; 1024^3 peaks: torch::mm %.1f GFLOP/s, oneDNN sgemm "
+                    "%.1f GFLOP/s; batches of %d graphs in %s order\n",
+                    det.device_name().c_str(), o.threads, mm_peak_gflops(device),
+                    device.is_cpu() ? onednn_peak_gflops() : 0.0, o.batch, o.order.c_str());
+        std::printf("%-12s %-8s %-7s %10s %9s %9s %10s %11s %9s %8s\n", "model", "size", "gemm",
+                    "params", "steps/s", "graphs/s", "GFLOP/s", "cpu_s/step", "loss", "joint");
         printed_peak = true;
       }
       torch::optim::Adam opt(detector::parameters(det), torch::optim::AdamOptions(1e-3));
@@ -314,13 +356,16 @@ int run(const Options& o) {
       const double secs = seconds_since(start);
       const double cpu = cpu_seconds() - cpu_start;
       profile.reset();
-      std::printf("%-12s %-8s %10lld %9.2f %9.1f %10.2f %11.3f %9.3f %8.2f\n", model.c_str(),
-                  size.c_str(), static_cast<long long>(det.num_parameters()), o.steps / secs,
+      std::printf("%-12s %-8s %-7s %10lld %9.2f %9.1f %10.2f %11.3f %9.3f %8.2f\n",
+                  model.c_str(), size.c_str(), gemm.c_str(),
+                  static_cast<long long>(det.num_parameters()), o.steps / secs,
                   o.steps * o.batch / secs, flops / secs / 1e9, cpu / o.steps, last.loss,
                   last.joint_acc);
       std::fflush(stdout);
     }
+    }
   }
+  detector::set_onednn_gemm(true);
   return 0;
 }
 
@@ -344,7 +389,13 @@ int main(int argc, char** argv) {
       "predict", po::bool_switch(&o.predict), "time inference (as scan runs it) instead")(
       "batch-nodes", po::value(&o.batch_nodes)->default_value(o.batch_nodes),
       "--predict: nodes per batch")(
-      "rounds", po::value(&o.rounds)->default_value(o.rounds), "--predict: timed passes");
+      "rounds", po::value(&o.rounds)->default_value(o.rounds), "--predict: timed passes")(
+      "order", po::value(&o.order)->default_value(o.order),
+      "random (as bugseek train forms batches) | bucketed (sorted by length first)")(
+      "gemm", po::value(&o.gemm)->default_value(o.gemm),
+      "comma list: onednn (the default products) | blas (torch's); each runs every model")(
+      "repeat", po::value(&o.repeat)->default_value(o.repeat),
+      "run the whole sequence this many times (alternating A/B on a noisy machine)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);

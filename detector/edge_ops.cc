@@ -5,7 +5,6 @@
 #include "detector/edge_ops.h"
 
 #include <ATen/Parallel.h>
-#include <dlfcn.h>
 #include <torch/autograd.h>
 
 #include <algorithm>
@@ -177,58 +176,33 @@ at::Tensor max_backward_kernel(const at::Tensor& grad_in, const at::Tensor& argm
   return out;
 }
 
-// The Fortran BLAS sgemm LibTorch loaded (at::addmm calls it for float CPU tensors), or null.
-using SgemmFn = void (*)(const char* transa, const char* transb, const int* m, const int* n,
-                         const int* k, const float* alpha, const float* a, const int* lda,
-                         const float* b, const int* ldb, const float* beta, float* c,
-                         const int* ldc);
-SgemmFn blas_sgemm() {
-  static const auto fn = reinterpret_cast<SgemmFn>(::dlsym(RTLD_DEFAULT, "sgemm_"));
-  return fn;
-}
-
-// Each relation's product written in place into its rows of one output (no cat). For float, the
-// bias rows are copied in and BLAS is called as at::addmm_out calls it (same routine, arguments
-// and beta = 1, so the same bits), without ATen's views, TensorIterator copy and dispatch for
-// each of the 20 relations (1-3% of a scan's detector time).
+// Each relation's product written in place into its rows of one output (no cat): the bias rows
+// copied in, then out_r += x_r W_r by oneDNN (cpu_gemm.h), without ATen's views, TensorIterator
+// copy and dispatch for each of the 20 relations; at::addmm_out when oneDNN is off.
 at::Tensor segment_matmul_kernel(const at::Tensor& x, const at::Tensor& weight,
                                  const at::Tensor& bias, const std::vector<int64_t>& offsets) {
   auto out = at::empty({x.size(0), weight.size(2)}, x.options());
-  const SgemmFn sgemm = blas_sgemm();
   const int64_t in = x.size(1), cols = weight.size(2);
-  constexpr int64_t kIntMax = std::numeric_limits<int>::max();
-  if (sgemm != nullptr && x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
-      bias.scalar_type() == at::kFloat && x.is_contiguous() && weight.is_contiguous() &&
-      bias.is_contiguous() && in > 0 && cols > 0 && in < kIntMax && cols < kIntMax &&
-      x.size(0) < kIntMax) {
-    const float* xs = x.data_ptr<float>();
-    const float* ws = weight.data_ptr<float>();
-    const float* bs = bias.data_ptr<float>();
-    float* os = out.data_ptr<float>();
-    const char no = 'n';
-    const float one = 1.0f;
-    const int n_cols = static_cast<int>(cols), k = static_cast<int>(in);
-    for (size_t r = 0; r + 1 < offsets.size(); ++r) {
-      const int64_t len = offsets[r + 1] - offsets[r];
-      if (len == 0) continue;
-      const float* b = bs + static_cast<int64_t>(r) * cols;
-      float* o = os + offsets[r] * cols;
-      for (int64_t i = 0; i < len; ++i) {
-        std::memcpy(o + i * cols, b, sizeof(float) * static_cast<size_t>(cols));
-      }
-      // Row-major out[len, cols] = x[len, in] W[in, cols] is column-major out^T = W^T x^T.
-      const int rows = static_cast<int>(len);
-      sgemm(&no, &no, &n_cols, &rows, &k, &one, ws + static_cast<int64_t>(r) * in * cols, &n_cols,
-            xs + offsets[r] * in, &k, &one, o, &n_cols);
-    }
-    return out;
-  }
+  const bool floats = x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+                      bias.scalar_type() == at::kFloat && x.is_contiguous() &&
+                      weight.is_contiguous() && bias.is_contiguous();
   for (size_t r = 0; r + 1 < offsets.size(); ++r) {
     const int64_t len = offsets[r + 1] - offsets[r];
     if (len == 0) continue;
+    const auto rel = static_cast<int64_t>(r);
+    if (floats) {
+      const float* b = bias.data_ptr<float>() + rel * cols;
+      float* o = out.data_ptr<float>() + offsets[r] * cols;
+      for (int64_t i = 0; i < len; ++i) {
+        std::memcpy(o + i * cols, b, sizeof(float) * static_cast<size_t>(cols));
+      }
+      if (onednn_sgemm('N', 'N', len, cols, in, x.data_ptr<float>() + offsets[r] * in, in,
+                       weight.data_ptr<float>() + rel * in * cols, cols, 1.0f, o, cols)) {
+        continue;
+      }
+    }
     auto slice = out.narrow(0, offsets[r], len);
-    at::addmm_out(slice, bias[static_cast<int64_t>(r)], x.narrow(0, offsets[r], len),
-                  weight[static_cast<int64_t>(r)]);
+    at::addmm_out(slice, bias[rel], x.narrow(0, offsets[r], len), weight[rel]);
   }
   return out;
 }
@@ -300,13 +274,24 @@ struct SegmentMatmulFn : torch::autograd::Function<SegmentMatmulFn> {
       if (len == 0) continue;
       const auto rel = static_cast<int64_t>(r);
       const auto g = grad.narrow(0, offsets[r], len);
-      if (grad_x.defined()) {
+      const bool floats = grad.scalar_type() == at::kFloat && x.scalar_type() == at::kFloat &&
+                          weight.scalar_type() == at::kFloat && weight.is_contiguous();
+      const int64_t in = x.size(1), cols = weight.size(2);
+      if (grad_x.defined()) {  // g_r [len, cols] W_r^T
         auto slice = grad_x.narrow(0, offsets[r], len);
-        at::mm_out(slice, g, weight[rel].t());
+        if (!floats || !onednn_sgemm('N', 'T', len, in, cols, g.data_ptr<float>(), cols,
+                                     weight.data_ptr<float>() + rel * in * cols, cols, 0.0f,
+                                     slice.data_ptr<float>(), in)) {
+          at::mm_out(slice, g, weight[rel].t());
+        }
       }
-      if (grad_w.defined()) {
+      if (grad_w.defined()) {  // x_r^T [in, len] g_r
         auto slice = grad_w[rel];
-        at::mm_out(slice, x.narrow(0, offsets[r], len).t(), g);
+        if (!floats || !onednn_sgemm('T', 'N', in, cols, len, x.data_ptr<float>() + offsets[r] * in,
+                                     in, g.data_ptr<float>(), cols, 0.0f, slice.data_ptr<float>(),
+                                     cols)) {
+          at::mm_out(slice, x.narrow(0, offsets[r], len).t(), g);
+        }
       }
       if (grad_b.defined()) {
         auto slice = grad_b[rel];

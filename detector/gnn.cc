@@ -76,8 +76,7 @@ at::Tensor GnnLayerImpl::forward(const at::Tensor& h, const BatchTensors& batch,
                        : segment_reduce(messages(h, batch), batch.by_dst,
                                         reduction(aggregation));  // [N, H]
   const auto input = at::cat({h, agg}, 1);  // [N, 2H]
-  auto delta = at::gelu(inference ? inference_linear(input, update->weight, update->bias)
-                                  : update->forward(input));
+  auto delta = at::gelu(linear(input, update->weight, update->bias));
   if (hidden_out != nullptr) *hidden_out = delta;
   return norm->forward(h + hashed_dropout(delta, dropout->options.p(), is_training()));
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "detector/cpu_gemm.h"
 #include "detector/dropout.h"
 #include "detector/edge_ops.h"
 #include "detector/encoders.h"
@@ -22,6 +23,11 @@ at::Tensor sinusoid(int64_t len, int64_t hidden, const at::TensorOptions& option
   pe.index_put_({at::indexing::Slice(), at::indexing::Slice(1, at::indexing::None, 2)},
                 at::cos(angle.slice(1, 0, hidden / 2)));
   return pe;
+}
+
+// A Linear layer's product by oneDNN (cpu_gemm.h); x [G, L, in].
+at::Tensor linear_of(const torch::nn::Linear& layer, const at::Tensor& x) {
+  return linear(x, layer->weight, layer->bias);
 }
 
 }  // namespace
@@ -87,17 +93,17 @@ at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bia
     return hashed_dropout(t, dropout->options.p(), is_training());
   };
   auto qkv_out =
-      qkv->forward(norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
+      linear_of(qkv, norm1->forward(x)).view({g, len, 3, heads, dh}).permute({2, 0, 3, 1, 4});
   auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];  // [G, heads, L, dh]
   // Scaling q ([G, heads, L, dh]) rather than the logits ([G, heads, L, L]) saves a pass.
   q = q * (1.0 / std::sqrt(static_cast<double>(dh)));
   auto logits = bias.apply(at::matmul(q, k.transpose(-2, -1)));  // [G, heads, L, L]
   auto attn = drop(at::softmax(logits, -1));                     // [G, heads, L, L]
   auto ctx = at::matmul(attn, v).permute({0, 2, 1, 3}).reshape({g, len, hidden});
-  auto y = x + drop(out->forward(ctx));
-  auto ff = at::gelu(ff1->forward(norm2->forward(y)));
+  auto y = x + drop(linear_of(out, ctx));
+  auto ff = at::gelu(linear_of(ff1, norm2->forward(y)));
   if (hidden_out != nullptr) *hidden_out = ff;
-  return y + drop(ff2->forward(ff));
+  return y + drop(linear_of(ff2, ff));
 }
 
 GreatEncoderImpl::GreatEncoderImpl(const DetectorConfig& c) : heads(c.heads) {

@@ -65,9 +65,9 @@ Scores HeadsImpl::forward(const at::Tensor& h, const BatchTensors& b,
     if (taps != nullptr) taps->emplace_back(name, t);
     return t;
   };
-  // Without gradients, oneDNN's products (cpu_gemm.h); with, torch's (the same as Linear::forward).
+  // oneDNN's products (cpu_gemm.h), with or without gradients.
   auto linear = [](const torch::nn::Linear& layer, const at::Tensor& x) {
-    return inference_linear(x, layer->weight, layer->bias);
+    return detector::linear(x, layer->weight, layer->bias);
   };
   const int64_t g = b.num_graphs;
   Scores out;

@@ -157,16 +157,43 @@ TEST(InferenceGemm, EqualsAddmmUpToRoundingInBothWeightLayouts) {
     inference_gemm(x.data_ptr<float>(), m, 48, w_t.data_ptr<float>(), true, nullptr, 20,
                    out.data_ptr<float>());
     EXPECT_TRUE(at::allclose(out, at::mm(x, w), 1e-5, 1e-5)) << m;
-    EXPECT_TRUE(at::allclose(inference_linear(x, w_t, b), want, 1e-5, 1e-5)) << m;
+    EXPECT_TRUE(at::allclose(linear(x, w_t, b), want, 1e-5, 1e-5)) << m;
   }
 }
 
-TEST(InferenceGemm, LinearKeepsTorchsProductWhenAGradientIsRecorded) {
+TEST(InferenceGemm, LinearsGradientsEqualTorchsUpToRounding) {
   torch::manual_seed(23);
+  const auto x0 = at::randn({3, 11, 16}), w0 = at::randn({8, 16}), b0 = at::randn({8});
+  const auto upstream = at::randn({3, 11, 8});
+  std::vector<at::Tensor> got[2];
+  for (int variant = 0; variant < 2; ++variant) {
+    auto x = x0.clone().requires_grad_(true), w = w0.clone().requires_grad_(true),
+         b = b0.clone().requires_grad_(true);
+    const auto out = variant == 0 ? linear(x, w, b) : at::linear(x, w, b);
+    EXPECT_TRUE(out.requires_grad());
+    ASSERT_EQ(out.sizes(), upstream.sizes());
+    (out * upstream).sum().backward();
+    got[variant] = {out.detach(), x.grad(), w.grad(), b.grad()};
+  }
+  for (size_t i = 0; i < got[0].size(); ++i) {
+    EXPECT_TRUE(at::allclose(got[0][i], got[1][i], 1e-4, 1e-5)) << i;
+  }
+  // Only the input asks for a gradient, and no bias.
+  auto x = x0.clone().requires_grad_(true);
+  linear(x, w0, at::Tensor()).sum().backward();
+  auto x_ref = x0.clone().requires_grad_(true);
+  at::linear(x_ref, w0).sum().backward();
+  EXPECT_TRUE(at::allclose(x.grad(), x_ref.grad(), 1e-4, 1e-5));
+}
+
+TEST(InferenceGemm, TurnedOffItIsTorchsLinearBitForBit) {
+  torch::manual_seed(24);
   const auto x = at::randn({33, 16}).requires_grad_(true);
   const auto w = at::randn({8, 16}), b = at::randn({8});
-  const auto out = inference_linear(x, w, b);
-  EXPECT_TRUE(out.requires_grad());
+  const bool before = onednn_gemm_enabled();
+  set_onednn_gemm(false);
+  const auto out = linear(x, w, b);
+  set_onednn_gemm(before);
   EXPECT_TRUE(at::equal(out, at::linear(x, w, b)));
 }
 
