@@ -79,7 +79,8 @@ std::vector<double> real_kind_mix() {
   return mix;
 }
 
-std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std::string>& kind_names) {
+std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std::string>& kind_names,
+                                   std::string_view option) {
   if (text == "rewrites" || text.empty()) return {};
   if (text == "real") return real_kind_mix();
   std::vector<double> mix(kind_names.size(), 0.0);
@@ -90,8 +91,8 @@ std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std:
     std::string_view item = text.substr(pos, comma - pos);
     const size_t eq = item.find('=');
     const auto bad = [&](const std::string& why) {
-      return UsageError("--kind-mix: " + why + " in '" + std::string(item) +
-                        "' (use rewrites, real, or KIND=WEIGHT,...)");
+      return UsageError(std::string(option) + ": " + why + " in '" + std::string(item) +
+                        "' (see " + std::string(option) + " in bugseek train --help)");
     };
     if (eq == std::string_view::npos) throw bad("no '='");
     const std::string name(item.substr(0, eq));
@@ -111,7 +112,7 @@ std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std:
     pos = comma + 1;
   }
   if (std::accumulate(mix.begin(), mix.end(), 0.0) <= 0) {
-    throw UsageError("--kind-mix: every weight is 0");
+    throw UsageError(std::string(option) + ": every weight is 0");
   }
   return mix;
 }

@@ -32,8 +32,9 @@ std::vector<double> real_kind_mix();
 
 // Parses --kind-mix: "rewrites" (empty: uniform over rewrites), "real" (real_kind_mix()), or
 // "KIND=W,KIND=W,..." with kind names as parser::bug_kind_name (unlisted kinds get 0).
-// Throws UsageError. `kind_names` gives the names in kind order.
-std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std::string>& kind_names);
+// Throws UsageError naming `option`. `kind_names` gives the names in kind order.
+std::vector<double> parse_kind_mix(std::string_view text, const std::vector<std::string>& kind_names,
+                                   std::string_view option = "--kind-mix");
 
 // Reweights a rewrite distribution so that each bug kind present in the function gets its share
 // of `mix` (renormalized over the kinds present), split among that kind's rewrites in proportion

@@ -21,6 +21,41 @@ uint64_t mix_seed(uint64_t a, uint64_t b) {
   return x;
 }
 
+WeightedDraw::WeightedDraw(const std::vector<double>& weights) {
+  cumulative_.reserve(weights.size());
+  double total = 0;
+  for (double w : weights) {
+    total += w > 0 ? w : 0.0;
+    cumulative_.push_back(total);
+  }
+  if (!(total > 0)) throw Error("WeightedDraw: no positive weight");
+}
+
+uint64_t WeightedDraw::index(uint64_t position, uint64_t seed, uint64_t salt) const {
+  // A uniform double in [0, 1) from the top 53 bits of a hash of (seed, position, salt). An
+  // item of weight 0 has the running sum of the one before it, so upper_bound never lands on it.
+  const double u =
+      static_cast<double>(data::mix64(mix_seed(seed, position) ^ salt) >> 11) * 0x1.0p-53;
+  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u * cumulative_.back());
+  return std::min<uint64_t>(static_cast<uint64_t>(it - cumulative_.begin()),
+                            cumulative_.size() - 1);
+}
+
+std::vector<double> kind_mix_weights(const std::vector<int32_t>& kinds,
+                                     const std::vector<double>& mix) {
+  if (mix.empty()) return std::vector<double>(kinds.size(), 1.0);
+  std::vector<size_t> count(mix.size(), 0);
+  for (int32_t k : kinds) {
+    if (k >= 0 && static_cast<size_t>(k) < mix.size()) ++count[k];
+  }
+  std::vector<double> weights(kinds.size(), 0.0);
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    const int32_t k = kinds[i];
+    if (k >= 0 && static_cast<size_t>(k) < mix.size()) weights[i] = mix[k] / count[k];
+  }
+  return weights;
+}
+
 FunctionSampler::FunctionSampler(const std::vector<data::FunctionRecord>& functions,
                                  const std::string& mode)
     : count_(functions.size()) {
@@ -28,21 +63,17 @@ FunctionSampler::FunctionSampler(const std::vector<data::FunctionRecord>& functi
   if (mode != "size") {
     throw UsageError("--function-weight must be size or uniform, not '" + mode + "'");
   }
-  cumulative_.reserve(functions.size());
-  double total = 0;
+  std::vector<double> weights;
+  weights.reserve(functions.size());
   for (const data::FunctionRecord& f : functions) {
-    total += static_cast<double>(std::clamp<size_t>(f.text.size(), 1, kSizeCapBytes));
-    cumulative_.push_back(total);
+    weights.push_back(static_cast<double>(std::clamp<size_t>(f.text.size(), 1, kSizeCapBytes)));
   }
+  if (!weights.empty()) by_size_ = WeightedDraw(weights);
 }
 
 uint64_t FunctionSampler::index(uint64_t position, uint64_t seed) const {
-  if (cumulative_.empty()) return data::BatchProducer::function_index(position, count_, seed, true);
-  // A uniform double in [0, 1) from the top 53 bits of a hash of (seed, position).
-  const double u = static_cast<double>(data::mix64(mix_seed(seed, position) ^ 0x73697a65ULL) >> 11) *
-                   0x1.0p-53;
-  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u * cumulative_.back());
-  return std::min<uint64_t>(static_cast<uint64_t>(it - cumulative_.begin()), count_ - 1);
+  if (by_size_.empty()) return data::BatchProducer::function_index(position, count_, seed, true);
+  return by_size_.index(position, seed, 0x73697a65ULL);
 }
 
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,

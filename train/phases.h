@@ -20,6 +20,24 @@ namespace bugseek::train {
 
 uint64_t mix_seed(uint64_t a, uint64_t b);
 
+// Independent draws of an index in [0, weights.size()) with probability in proportion to its
+// weight (>= 0, not all 0), each a function of (seed, position, salt) alone.
+class WeightedDraw {
+ public:
+  WeightedDraw() = default;
+  explicit WeightedDraw(const std::vector<double>& weights);  // Error if no weight is positive
+  bool empty() const { return cumulative_.empty(); }
+  uint64_t index(uint64_t position, uint64_t seed, uint64_t salt) const;
+
+ private:
+  std::vector<double> cumulative_;  // running sums of the weights
+};
+
+// Weights that draw items with the kind shares of `mix` (indexed by kind): an item of kind k
+// weighs mix[k] / (items of kind k). Kinds without items drop out and the others' shares grow in
+// proportion; items of a kind outside the mix (or -1) weigh 0. Empty `mix`: every item weighs 1.
+std::vector<double> kind_mix_weights(const std::vector<int32_t>& kinds, const std::vector<double>& mix);
+
 // Which function each training position draws. Uniform: a seeded permutation per epoch (every
 // function once an epoch). By size: independent draws with probability proportional to each
 // function's length in bytes, capped; real bugs sit in functions drawn that way, since a bug is
@@ -32,11 +50,11 @@ class FunctionSampler {
   // mode: "uniform" or "size" (UsageError otherwise).
   FunctionSampler(const std::vector<data::FunctionRecord>& functions, const std::string& mode);
   uint64_t index(uint64_t position, uint64_t seed) const;
-  bool by_size() const { return !cumulative_.empty(); }
+  bool by_size() const { return !by_size_.empty(); }
 
  private:
   uint64_t count_ = 0;
-  std::vector<double> cumulative_;  // by size: running sums of the weights
+  WeightedDraw by_size_;
 };
 
 struct PhaseContext {

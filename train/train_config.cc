@@ -83,6 +83,18 @@ selector::PolicyConfig TrainConfig::policy() const {
   return p;
 }
 
+std::vector<double> TrainConfig::real_fix_kind_mix() const {
+  if (real_fixes_mix == "uniform") return {};
+  if (real_fixes_mix == "rewrites") {
+    throw UsageError("--real-fixes-mix must be uniform, real or KIND=W,..., not 'rewrites'");
+  }
+  std::vector<std::string> kind_names;
+  for (int k = 0; k < parser::kNumBugKinds; ++k) {
+    kind_names.emplace_back(parser::bug_kind_name(static_cast<parser::BugKind>(k)));
+  }
+  return selector::parse_kind_mix(real_fixes_mix, kind_names, "--real-fixes-mix");
+}
+
 SelectorMode TrainConfig::mode() const {
   if (selector_mode == "learned") return SelectorMode::kLearned;
   if (selector_mode == "random") return SelectorMode::kRandom;

@@ -43,6 +43,7 @@ struct TrainConfig {
   std::vector<std::string> real_fixes;  // JSON Lines of real bug-fix pairs to train on
   int real_fixes_per_step = 8;      // real pairs (buggy + fixed) added to each step
   double real_fixes_valid = 0.1;    // share of the real fixes' repositories held out to validate
+  std::string real_fixes_mix = "uniform";  // uniform | real | KIND=W,... (real_fix_kind_mix())
   std::vector<std::string> real_data;  // real-bug JSON Lines scored at every validation (watched)
 
   // Models.
@@ -83,6 +84,9 @@ struct TrainConfig {
   SelectorMode mode() const;
   // The detector's schedule; UsageError for an unknown kind, or cosine without a step count.
   LrSchedule lr_curve() const;
+  // The share of real pairs drawn per bug kind (parser::BugKind order); empty: every pair alike.
+  // UsageError for a bad --real-fixes-mix.
+  std::vector<double> real_fix_kind_mix() const;
 };
 
 // A preset's settings; throws UsageError for an unknown name.
@@ -125,6 +129,9 @@ void visit_fields(TrainConfig& c, F&& f) {
     "real bug-fix pairs (the buggy and the fixed function) added to each step's batch");
   f("real-fixes-valid", c.real_fixes_valid,
     "share of the real fixes' repositories held out for validation (by repository hash)");
+  f("real-fixes-mix", c.real_fixes_mix,
+    "how real pairs are drawn: uniform (every pair alike, once an epoch; the default) | real "
+    "(each bug kind as often as in real bugs, as --kind-mix real) | KIND=W,...");
   f("real-data", c.real_data,
     "real-bug JSON Lines (as eval --suite real) scored at every validation: a real-bug curve in "
     "metrics.jsonl and report.html, for watching only (model-best is still chosen on the "

@@ -160,6 +160,7 @@ class Trainer {
   std::unique_ptr<detector::ModelFile> init_model_;  // --init, until its weights are loaded
   std::vector<data::FunctionRecord> train_functions_;
   FunctionSampler sampler_;  // which training function each position draws (--function-weight)
+  WeightedDraw real_draw_;   // which real pair each position draws (--real-fixes-mix; empty: alike)
   LrSchedule lr_curve_;      // the detector's learning rate by step (--lr-schedule)
   std::vector<data::FunctionRecord> valid_functions_;
   std::vector<data::FunctionRecord> test_functions_;
@@ -334,6 +335,18 @@ void Trainer::load_real_fixes() {
     throw Error("--real-fixes: no usable training pair in " + config_.real_fixes.front() +
                 (config_.real_fixes.size() > 1 ? " and the other files" : ""));
   }
+  // --real-fixes-mix: pairs drawn with the mix's kind shares instead of each alike.
+  const std::vector<double> mix = config_.real_fix_kind_mix();
+  if (!mix.empty()) {
+    std::vector<int32_t> kinds;
+    for (size_t i = 0; i < real_train_.size(); i += 2) kinds.push_back(real_train_[i].kind);
+    const std::vector<double> weights = kind_mix_weights(kinds, mix);
+    if (std::none_of(weights.begin(), weights.end(), [](double w) { return w > 0; })) {
+      throw Error("--real-fixes-mix '" + config_.real_fixes_mix +
+                  "' gives no weight to the kinds of the training pairs");
+    }
+    real_draw_ = WeightedDraw(weights);
+  }
 }
 
 void Trainer::build_models() {
@@ -440,10 +453,13 @@ StepNumbers Trainer::train_step() {
   // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
   const size_t real_pairs = real_train_.size() / 2;
   const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
+  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
   for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
-    const uint64_t pair = data::BatchProducer::function_index(
-        (step * world_ + rank_) * per_step + j, real_pairs, mix_seed(config_.seed, 0x7265616cULL),
-        true);
+    const uint64_t position = (step * world_ + rank_) * per_step + j;
+    const uint64_t pair =
+        real_draw_.empty()
+            ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
+            : real_draw_.index(position, real_seed, 0x6b696e64ULL);
     append_graph(step_batch, real_train_[2 * pair].features);
     append_graph(step_batch, real_train_[2 * pair + 1].features);
   }
