@@ -248,6 +248,7 @@ ForwardOutput forward(Detector& detector, const data::Batch& batch) {
   out.loss = loss.loss;
   out.per_sample_loss = loss.per_sample;
   out.log_prob_correct = loss.log_prob_correct;
+  out.site_logp = scores.site_logp;
   return out;
 }
 

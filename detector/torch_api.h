@@ -17,6 +17,7 @@ struct ForwardOutput {
   at::Tensor loss;              // [] mean per-sample loss, with autograd history
   at::Tensor per_sample_loss;   // [G] localization NLL + repair NLL per graph
   at::Tensor log_prob_correct;  // [G] log p(true site or NO_BUG) + log p(true repair | site)
+  at::Tensor site_logp;         // [S] log p(site) in its graph's softmax (batch site order)
   LossOutput metrics;           // the same numbers on the CPU, plus accuracies
 };
 

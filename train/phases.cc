@@ -76,24 +76,35 @@ uint64_t FunctionSampler::index(uint64_t position, uint64_t seed) const {
   return by_size_.index(position, seed, 0x73697a65ULL);
 }
 
+uint64_t function_at(const std::vector<data::FunctionRecord>& functions, uint64_t position,
+                     const PhaseContext& context) {
+  return context.sampler != nullptr
+             ? context.sampler->index(position, context.seed)
+             : data::BatchProducer::function_index(position, functions.size(), context.seed, true);
+}
+
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context) {
+  std::vector<uint64_t> positions(n);
+  for (size_t i = 0; i < n; ++i) positions[i] = first + i;
+  return take_clean_functions(functions, std::move(positions), context);
+}
+
+StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions,
+                              std::vector<uint64_t> positions, const PhaseContext& context) {
   StepData step;
-  step.first = first;
+  const size_t n = positions.size();
+  step.positions = std::move(positions);
   step.records.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const uint64_t index =
-        context.sampler != nullptr
-            ? context.sampler->index(first + i, context.seed)
-            : data::BatchProducer::function_index(first + i, functions.size(), context.seed, true);
-    step.records[i] = &functions[index];
+    step.records[i] = &functions[function_at(functions, step.positions[i], context)];
   }
   data::SampleOptions options;
   options.buggy_fraction = 0;
   options.max_nodes = context.max_nodes;
   step.clean.resize(n);
   parallel_for(n, context.threads, [&](size_t i, int w) {
-    data::Rng rng(mix_seed(context.seed, first + i));
+    data::Rng rng(mix_seed(context.seed, step.positions[i]));
     step.clean[i] =
         data::make_sample(*step.records[i], options, *(*context.featurizers)[w], nullptr, rng);
   });
@@ -127,7 +138,7 @@ void choose_bugs(StepData& step, detector::Detector* selector, const selector::P
   }
   step.jobs.clear();
   for (size_t i : step.usable) {
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + i), 1));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.positions[i]), 1));
     step.chosen[i] = selector::choose_bugs(step.clean[i].features, log_scores[i], policy, rng);
     for (size_t k = 0; k < step.chosen[i].size(); ++k) {
       step.jobs.push_back({i, step.chosen[i][k], k});
@@ -144,7 +155,7 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
   parallel_for(step.jobs.size(), context.threads, [&](size_t j, int w) {
     const StepData::Job& job = step.jobs[j];
     selector::FixedChoice choice(job.rewrite);
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + job.function), job.ordinal + 2));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.positions[job.function]), job.ordinal + 2));
     step.buggy[j] = data::make_sample(*step.records[job.function], options,
                                       *(*context.featurizers)[w], &choice, rng);
     if (test_fault("plant-clean-graph")) {  // a planted pipeline bug for the doctor's tests
@@ -163,13 +174,34 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
   });
 }
 
+int32_t twin_site(const data::GraphFeatures& buggy, const data::GraphFeatures& clean) {
+  const int32_t target = buggy.target_site;
+  if (target < 0 || static_cast<size_t>(target) >= buggy.site_node.size()) return -1;
+  const int32_t node = buggy.site_node[static_cast<size_t>(target)];
+  const int32_t kind = buggy.site_kind[static_cast<size_t>(target)];
+  for (size_t s = 0; s < clean.site_node.size(); ++s) {
+    if (clean.site_node[s] == node && clean.site_kind[s] == kind) return static_cast<int32_t>(s);
+  }
+  return -1;
+}
+
 StepBatch assemble_batch(const StepData& step) {
   StepBatch out;
   out.graph_of_job.assign(step.jobs.size(), -1);
-  for (size_t i : step.usable) append_graph(out, step.clean[i].features);
+  std::vector<int32_t> graph_of_function(step.clean.size(), -1);
+  for (size_t i : step.usable) {
+    graph_of_function[i] = out.batch.num_graphs;
+    append_graph(out, step.clean[i].features);
+  }
   for (size_t j = 0; j < step.jobs.size(); ++j) {
     if (step.buggy[j].status != data::SampleStatus::kBuggy) continue;
+    const StepData::Job& job = step.jobs[j];
     out.graph_of_job[j] = out.batch.num_graphs;
+    const data::GraphFeatures& clean = step.clean[job.function].features;
+    const int32_t site = twin_site(step.buggy[j].features, clean);
+    if (graph_of_function[job.function] >= 0 && site >= 0) {
+      out.twins.push_back({out.batch.num_graphs, graph_of_function[job.function], site});
+    }
     append_graph(out, step.buggy[j].features);
     out.planted[static_cast<size_t>(step.buggy[j].kind)] += 1;
   }

@@ -68,6 +68,7 @@ struct TrainConfig {
   uint64_t lr_decay_steps = 0;      // cosine: steps to decay over (0 = --max-steps)
   double lr_final_scale = 0.05;     // cosine: share of --lr left at the end of the decay
   double grad_clip = 1.0;           // global L2 norm; 0 = off
+  double pair_weight = 0.0;         // weight of the twin-pair ranking loss (0 = off)
 
   // Budget and validation.
   uint64_t max_steps = 0;           // 0 = no limit
@@ -166,6 +167,11 @@ void visit_fields(TrainConfig& c, F&& f) {
     "run follows the same curve");
   f("lr-final-scale", c.lr_final_scale, "cosine: share of --lr left at the end of the decay");
   f("grad-clip", c.grad_clip, "gradient L2 norm clip (0 = off)");
+  f("pair-loss-weight", c.pair_weight,
+    "weight of a ranking loss over twins (a buggy function and its clean or fixed version in the "
+    "same batch): log p(bug site) in the buggy twin should exceed log p(the same site) in the "
+    "clean one, so the detector must tell the wrong token from the right one rather than point "
+    "at places bugs are often found (0 = off)");
   f("max-steps", c.max_steps, "stop at this step (0 = no limit)");
   f("max-time", c.max_time, "seconds to train in this invocation (0 = no limit)");
   f("valid-every", c.valid_every, "steps between validations");

@@ -41,6 +41,7 @@
 #include "train/phases.h"
 #include "train/report.h"
 #include "train/signals.h"
+#include "train/twin_loss.h"
 #include "train/validation.h"
 
 namespace bugseek::train {
@@ -106,8 +107,10 @@ double clip_gradients(detector::Detector& model, double max_norm) {
 
 struct StepNumbers {
   std::array<double, 5> phase_s{};  // clean graphs, selector scoring, planting, detector, selector
+  double sync_s = 0;  // of the detector phase: the gradients' all-reduce, waiting for the other ranks
   detector::LossOutput det;
   double selector_loss = 0;
+  TwinLoss twins;  // the twin ranking loss's numbers (computed even at weight 0, to watch)
   int graphs = 0;
   std::array<int64_t, parser::kNumBugKinds> planted{};
 };
@@ -436,32 +439,53 @@ StepNumbers Trainer::train_step() {
   context.featurizers = &featurizers_;
   context.sampler = &sampler_;
 
-  // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and rank r
-  // trains on the r-th n of them: together they see what one process with world * n would.
-  StepData data = take_clean_functions(
-      train_functions_, progress_.cursor + static_cast<uint64_t>(rank_) * n, n, context);
+  // The step's work: world * n functions at epoch positions cursor.., and world * per_step real
+  // pairs (a seeded order over epochs, derived from the step so --resume draws the same). One
+  // process takes it all; with several ranks, each takes its share, so that together they train
+  // on what one process with world * n functions would.
+  const size_t real_pairs = real_train_.size() / 2;
+  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
+  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
+  auto real_pair_at = [&](uint64_t position) -> size_t {
+    return real_draw_.empty()
+               ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
+               : real_draw_.index(position, real_seed, 0x6b696e64ULL);
+  };
+  const uint64_t world = static_cast<uint64_t>(world_);
+  const uint64_t functions_total = n * world;
+  const uint64_t real_total = real_pairs > 0 ? per_step * world : 0;
+  const uint64_t real_first = step * world * per_step;
+  // Rank r takes the r-th n functions and the r-th per_step real pairs.
+  std::vector<uint64_t> function_positions, real_positions;
+  for (uint64_t i = 0; i < n; ++i) {
+    function_positions.push_back(progress_.cursor + static_cast<uint64_t>(rank_) * n + i);
+  }
+  for (uint64_t j = 0; real_total > 0 && j < per_step; ++j) {
+    real_positions.push_back(real_first + static_cast<uint64_t>(rank_) * per_step + j);
+  }
+
+  // 1-3 (train/phases.h).
+  StepData data = take_clean_functions(train_functions_, std::move(function_positions), context);
   lap(0);
   choose_bugs(data, selector_.get(), config_.policy(), kMaxNodesPerBatch, context);
   lap(1);
   plant_bugs(data, context);
   lap(2);
-  progress_.cursor += n * static_cast<uint64_t>(world_);
+  progress_.cursor += functions_total;
 
   // 4. Detector step on the clean functions, their buggy versions and the step's real fixes.
   StepBatch step_batch = assemble_batch(data);
   numbers.planted = step_batch.planted;
-  // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
-  const size_t real_pairs = real_train_.size() / 2;
-  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
-  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
-  for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
-    const uint64_t position = (step * world_ + rank_) * per_step + j;
-    const uint64_t pair =
-        real_draw_.empty()
-            ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
-            : real_draw_.index(position, real_seed, 0x6b696e64ULL);
-    append_graph(step_batch, real_train_[2 * pair].features);
-    append_graph(step_batch, real_train_[2 * pair + 1].features);
+  for (uint64_t position : real_positions) {
+    const size_t pair = real_pair_at(position);
+    const data::GraphFeatures& buggy = real_train_[2 * pair].features;
+    const data::GraphFeatures& fixed = real_train_[2 * pair + 1].features;
+    const int32_t site = twin_site(buggy, fixed);
+    if (site >= 0) {
+      step_batch.twins.push_back({step_batch.batch.num_graphs, step_batch.batch.num_graphs + 1, site});
+    }
+    append_graph(step_batch, buggy);
+    append_graph(step_batch, fixed);
   }
   const data::Batch& batch = step_batch.batch;
   const std::vector<int>& graph_of_job = step_batch.graph_of_job;
@@ -480,9 +504,16 @@ StepNumbers Trainer::train_step() {
   detector::ForwardOutput out;
   if (batch.num_graphs > 0) {
     out = detector::forward(*detector_, batch);
-    out.loss.backward();
+    numbers.twins = twin_ranking_loss(out.site_logp, batch, step_batch.twins);
+    at::Tensor loss = out.loss;
+    if (config_.pair_weight > 0 && numbers.twins.count > 0) {
+      loss = loss + config_.pair_weight * numbers.twins.loss;
+    }
+    loss.backward();
   }
+  const auto sync_start = std::chrono::steady_clock::now();
   numbers.graphs = static_cast<int>(share_gradients(*detector_, batch.num_graphs));
+  numbers.sync_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
   if (numbers.graphs > 0) {
     if (monitor_) monitor_->record_gradients();
     clip_gradients(*detector_, config_.grad_clip);
@@ -580,18 +611,20 @@ void Trainer::log_step(const StepNumbers& s, double graphs_per_s) {
                                                  invocation_start_).count();
     left = " (left " + format_duration(config_.max_time - used) + ")";
   }
+  char twins[48] = "";
+  if (s.twins.count > 0) std::snprintf(twins, sizeof twins, " twins %.2f", s.twins.ordered);
   char line[512];
   std::snprintf(line, sizeof line,
-                "step %llu | det.loss %.3f sel.loss %.3f | no-bug %.2f loc %.2f rep %.2f joint %.2f "
+                "step %llu | det.loss %.3f sel.loss %.3f | no-bug %.2f loc %.2f rep %.2f joint %.2f%s "
                 "| %.0f graphs/s | lr %.1e | %s%s",
                 static_cast<unsigned long long>(progress_.step), s.det.loss, s.selector_loss,
-                s.det.no_bug_acc, s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, graphs_per_s,
+                s.det.no_bug_acc, s.det.loc_acc, s.det.repair_acc, s.det.joint_acc, twins, graphs_per_s,
                 config_.lr * lr_curve_.scale(progress_.step > 0 ? progress_.step - 1 : 0),
                 format_duration(elapsed).c_str(), left.c_str());
   log_info("train", line);
   log_debug("train", "last step: ", s.graphs, " graphs, ", s.det.num_graphs, " in detector; seconds: clean ",
             s.phase_s[0], " select ", s.phase_s[1], " plant ", s.phase_s[2], " detector ",
-            s.phase_s[3], " selector ", s.phase_s[4]);
+            s.phase_s[3], " (all-reduce ", s.sync_s, ") selector ", s.phase_s[4]);
 }
 
 void Trainer::save_checkpoint(bool is_best) {
@@ -1001,6 +1034,10 @@ TrainResult Trainer::run() {
       record.set("loc_acc", numbers.det.loc_acc);
       record.set("repair_acc", numbers.det.repair_acc);
       record.set("joint_acc", numbers.det.joint_acc);
+      if (numbers.twins.count > 0) {
+        record.set("twin_loss", numbers.twins.value);
+        record.set("twin_ordered", numbers.twins.ordered);
+      }
       record.set("graphs_per_s", window_graphs / std::max(window_s, 1e-9));
       record.set("elapsed_s", progress_.elapsed_s);
       append_metrics(record);
