@@ -76,35 +76,24 @@ uint64_t FunctionSampler::index(uint64_t position, uint64_t seed) const {
   return by_size_.index(position, seed, 0x73697a65ULL);
 }
 
-uint64_t function_at(const std::vector<data::FunctionRecord>& functions, uint64_t position,
-                     const PhaseContext& context) {
-  return context.sampler != nullptr
-             ? context.sampler->index(position, context.seed)
-             : data::BatchProducer::function_index(position, functions.size(), context.seed, true);
-}
-
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context) {
-  std::vector<uint64_t> positions(n);
-  for (size_t i = 0; i < n; ++i) positions[i] = first + i;
-  return take_clean_functions(functions, std::move(positions), context);
-}
-
-StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions,
-                              std::vector<uint64_t> positions, const PhaseContext& context) {
   StepData step;
-  const size_t n = positions.size();
-  step.positions = std::move(positions);
+  step.first = first;
   step.records.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    step.records[i] = &functions[function_at(functions, step.positions[i], context)];
+    const uint64_t index =
+        context.sampler != nullptr
+            ? context.sampler->index(first + i, context.seed)
+            : data::BatchProducer::function_index(first + i, functions.size(), context.seed, true);
+    step.records[i] = &functions[index];
   }
   data::SampleOptions options;
   options.buggy_fraction = 0;
   options.max_nodes = context.max_nodes;
   step.clean.resize(n);
   parallel_for(n, context.threads, [&](size_t i, int w) {
-    data::Rng rng(mix_seed(context.seed, step.positions[i]));
+    data::Rng rng(mix_seed(context.seed, first + i));
     step.clean[i] =
         data::make_sample(*step.records[i], options, *(*context.featurizers)[w], nullptr, rng);
   });
@@ -138,7 +127,7 @@ void choose_bugs(StepData& step, detector::Detector* selector, const selector::P
   }
   step.jobs.clear();
   for (size_t i : step.usable) {
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.positions[i]), 1));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + i), 1));
     step.chosen[i] = selector::choose_bugs(step.clean[i].features, log_scores[i], policy, rng);
     for (size_t k = 0; k < step.chosen[i].size(); ++k) {
       step.jobs.push_back({i, step.chosen[i][k], k});
@@ -155,7 +144,7 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
   parallel_for(step.jobs.size(), context.threads, [&](size_t j, int w) {
     const StepData::Job& job = step.jobs[j];
     selector::FixedChoice choice(job.rewrite);
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.positions[job.function]), job.ordinal + 2));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + job.function), job.ordinal + 2));
     step.buggy[j] = data::make_sample(*step.records[job.function], options,
                                       *(*context.featurizers)[w], &choice, rng);
     if (test_fault("plant-clean-graph")) {  // a planted pipeline bug for the doctor's tests
@@ -197,10 +186,12 @@ StepBatch assemble_batch(const StepData& step) {
     if (step.buggy[j].status != data::SampleStatus::kBuggy) continue;
     const StepData::Job& job = step.jobs[j];
     out.graph_of_job[j] = out.batch.num_graphs;
-    const data::GraphFeatures& clean = step.clean[job.function].features;
-    const int32_t site = twin_site(step.buggy[j].features, clean);
-    if (graph_of_function[job.function] >= 0 && site >= 0) {
-      out.twins.push_back({out.batch.num_graphs, graph_of_function[job.function], site});
+    // The clean site is the one whose rewrite planted the bug.
+    const auto& cand_site = step.clean[job.function].features.cand_site;
+    if (graph_of_function[job.function] >= 0 && job.rewrite >= 0 &&
+        static_cast<size_t>(job.rewrite) < cand_site.size()) {
+      out.twins.push_back({out.batch.num_graphs, graph_of_function[job.function],
+                           cand_site[static_cast<size_t>(job.rewrite)]});
     }
     append_graph(out, step.buggy[j].features);
     out.planted[static_cast<size_t>(step.buggy[j].kind)] += 1;

@@ -67,7 +67,7 @@ struct PhaseContext {
 };
 
 struct StepData {
-  std::vector<uint64_t> positions;  // [n] epoch position of each function (seeds its draws)
+  uint64_t first = 0;  // epoch position of the step's first function (this rank's share)
   std::vector<const data::FunctionRecord*> records;  // [n]
   std::vector<data::Sample> clean;                   // [n]
   std::vector<size_t> usable;                        // clean samples with at least one rewrite
@@ -82,18 +82,10 @@ struct StepData {
   std::vector<data::Sample> buggy;  // [jobs]
 };
 
-// The function drawn at an epoch position: by context.sampler, or without one a seeded order over
-// `functions`, a new permutation each epoch.
-uint64_t function_at(const std::vector<data::FunctionRecord>& functions, uint64_t position,
-                     const PhaseContext& context);
-
-// 1. The functions at these epoch positions and their clean graphs.
-StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions,
-                              std::vector<uint64_t> positions, const PhaseContext& context);
-// The same for positions first .. first + n - 1.
+// 1. The n functions at positions first .. first + n - 1 (drawn by context.sampler; without
+// one, a seeded order over `functions`, a new permutation each epoch) and their clean graphs.
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context);
-
 
 // 2. The bugs to plant in each usable function: the selector's scores (null selector: the random
 // baseline) through the policy. Scoring batches hold at most `max_batch_nodes` nodes.
@@ -113,8 +105,9 @@ struct Twins {
 };
 
 // The site of `clean` that sits where `buggy`'s target site does (same node, same bug kind), or -1
-// (the rewrite changed the graph's shape there, or `buggy` has no target). A single-token rewrite
-// re-parsed keeps the node numbering in all but a few cases.
+// (the rewrite changed the graph's shape there, or `buggy` has no target): for a real bug and its
+// fix, where no rewrite index ties them. A single-token rewrite re-parsed keeps the node numbering
+// in all but a few cases.
 int32_t twin_site(const data::GraphFeatures& buggy, const data::GraphFeatures& clean);
 
 // 4. The detector's batch: the usable clean graphs, then every bug that was planted.
@@ -123,7 +116,7 @@ struct StepBatch {
   std::vector<const data::GraphFeatures*> graphs;  // in batch order (they live in the StepData)
   std::vector<int> graph_of_job;                   // [jobs] graph of each bug, -1 if not planted
   std::array<int64_t, parser::kNumBugKinds> planted{};
-  std::vector<Twins> twins;  // each planted bug with its clean function (where the site is known)
+  std::vector<Twins> twins;  // each planted bug with its clean function
 };
 StepBatch assemble_batch(const StepData& step);
 

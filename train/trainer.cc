@@ -322,7 +322,8 @@ void Trainer::load_real_fixes() {
         ++too_large;
         continue;
       }
-      out.push_back({std::move(buggy.features), buggy.kind});
+      const int32_t site = twin_site(buggy.features, fixed.features);
+      out.push_back({std::move(buggy.features), buggy.kind, site});
       out.push_back({std::move(fixed.features), -1});
     }
     return std::make_pair(samples.skipped.size(), too_large);
@@ -439,53 +440,37 @@ StepNumbers Trainer::train_step() {
   context.featurizers = &featurizers_;
   context.sampler = &sampler_;
 
-  // The step's work: world * n functions at epoch positions cursor.., and world * per_step real
-  // pairs (a seeded order over epochs, derived from the step so --resume draws the same). One
-  // process takes it all; with several ranks, each takes its share, so that together they train
-  // on what one process with world * n functions would.
-  const size_t real_pairs = real_train_.size() / 2;
-  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
-  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
-  auto real_pair_at = [&](uint64_t position) -> size_t {
-    return real_draw_.empty()
-               ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
-               : real_draw_.index(position, real_seed, 0x6b696e64ULL);
-  };
-  const uint64_t world = static_cast<uint64_t>(world_);
-  const uint64_t functions_total = n * world;
-  const uint64_t real_total = real_pairs > 0 ? per_step * world : 0;
-  const uint64_t real_first = step * world * per_step;
-  // Rank r takes the r-th n functions and the r-th per_step real pairs.
-  std::vector<uint64_t> function_positions, real_positions;
-  for (uint64_t i = 0; i < n; ++i) {
-    function_positions.push_back(progress_.cursor + static_cast<uint64_t>(rank_) * n + i);
-  }
-  for (uint64_t j = 0; real_total > 0 && j < per_step; ++j) {
-    real_positions.push_back(real_first + static_cast<uint64_t>(rank_) * per_step + j);
-  }
-
-  // 1-3 (train/phases.h).
-  StepData data = take_clean_functions(train_functions_, std::move(function_positions), context);
+  // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and rank r
+  // trains on the r-th n of them: together they see what one process with world * n would.
+  StepData data = take_clean_functions(
+      train_functions_, progress_.cursor + static_cast<uint64_t>(rank_) * n, n, context);
   lap(0);
   choose_bugs(data, selector_.get(), config_.policy(), kMaxNodesPerBatch, context);
   lap(1);
   plant_bugs(data, context);
   lap(2);
-  progress_.cursor += functions_total;
+  progress_.cursor += n * static_cast<uint64_t>(world_);
 
   // 4. Detector step on the clean functions, their buggy versions and the step's real fixes.
   StepBatch step_batch = assemble_batch(data);
   numbers.planted = step_batch.planted;
-  for (uint64_t position : real_positions) {
-    const size_t pair = real_pair_at(position);
-    const data::GraphFeatures& buggy = real_train_[2 * pair].features;
-    const data::GraphFeatures& fixed = real_train_[2 * pair + 1].features;
-    const int32_t site = twin_site(buggy, fixed);
-    if (site >= 0) {
-      step_batch.twins.push_back({step_batch.batch.num_graphs, step_batch.batch.num_graphs + 1, site});
+  // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
+  const size_t real_pairs = real_train_.size() / 2;
+  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
+  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
+  for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
+    const uint64_t position = (step * world_ + rank_) * per_step + j;
+    const uint64_t pair =
+        real_draw_.empty()
+            ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
+            : real_draw_.index(position, real_seed, 0x6b696e64ULL);
+    const LabeledGraph& buggy = real_train_[2 * pair];
+    if (buggy.twin_site >= 0) {
+      step_batch.twins.push_back(
+          {step_batch.batch.num_graphs, step_batch.batch.num_graphs + 1, buggy.twin_site});
     }
-    append_graph(step_batch, buggy);
-    append_graph(step_batch, fixed);
+    append_graph(step_batch, buggy.features);
+    append_graph(step_batch, real_train_[2 * pair + 1].features);
   }
   const data::Batch& batch = step_batch.batch;
   const std::vector<int>& graph_of_job = step_batch.graph_of_job;

@@ -18,6 +18,7 @@ namespace bugseek::train {
 struct LabeledGraph {
   data::GraphFeatures features;
   int32_t kind = -1;  // parser::BugKind of the planted bug, -1 for clean
+  int32_t twin_site = -1;  // a real pair's buggy graph: its bug site in the fixed twin (twin_site())
 };
 
 // Up to `count` functions of `functions` (seeded choice), each clean and buggy; functions whose
