@@ -1,6 +1,4 @@
 // `bugseek`: one binary, a table of subcommands. Every error ends here as `bugseek: error: ...`.
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/memory.h"
 
 #ifndef BUGSEEK_VERSION
 #define BUGSEEK_VERSION "unknown"
@@ -59,13 +58,7 @@ int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) then fails the write with EFBIG, reported like a full disk,
   // instead of killing the process mid-checkpoint.
   std::signal(SIGXFSZ, SIG_IGN);
-  // The detector allocates and frees the same tensor sizes every step; glibc's defaults hand the
-  // memory back to the kernel and fault it in again (~6,000 page faults per GNN training step).
-  // Keeping it in the process: `train` of 60 default steps used 0.92-0.95x the CPU time (two
-  // alternating runs; bench_detector with similar settings: 1.1-1.2x the steps/s).
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
+  bugseek::keep_freed_memory();
   if (argc < 2) {
     print_table(stderr);
     return 2;

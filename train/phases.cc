@@ -79,9 +79,10 @@ uint64_t FunctionSampler::index(uint64_t position, uint64_t seed) const {
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context) {
   StepData step;
-  step.first = first;
+  step.position.resize(n);
   step.records.resize(n);
   for (size_t i = 0; i < n; ++i) {
+    step.position[i] = first + i;
     const uint64_t index =
         context.sampler != nullptr
             ? context.sampler->index(first + i, context.seed)
@@ -93,7 +94,7 @@ StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions
   options.max_nodes = context.max_nodes;
   step.clean.resize(n);
   parallel_for(n, context.threads, [&](size_t i, int w) {
-    data::Rng rng(mix_seed(context.seed, first + i));
+    data::Rng rng(mix_seed(context.seed, step.position[i]));
     step.clean[i] =
         data::make_sample(*step.records[i], options, *(*context.featurizers)[w], nullptr, rng);
   });
@@ -105,6 +106,47 @@ StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions
   }
   step.chosen.resize(n);
   return step;
+}
+
+void keep_functions(StepData& step, const std::vector<size_t>& keep) {
+  StepData kept;
+  for (size_t i : keep) {
+    kept.position.push_back(step.position.at(i));
+    kept.records.push_back(step.records.at(i));
+    kept.clean.push_back(std::move(step.clean.at(i)));
+  }
+  size_t u = 0;
+  for (size_t k = 0; k < keep.size(); ++k) {
+    while (u < step.usable.size() && step.usable[u] < keep[k]) ++u;
+    if (u < step.usable.size() && step.usable[u] == keep[k]) kept.usable.push_back(k);
+  }
+  kept.chosen.resize(kept.clean.size());
+  step = std::move(kept);
+}
+
+double training_cost(const data::Sample& clean, int bugs_per_function) {
+  if (clean.status != data::SampleStatus::kClean || clean.features.cand_site.empty()) return 0;
+  return static_cast<double>(clean.features.num_nodes) * (1 + std::max(bugs_per_function, 0));
+}
+
+std::vector<size_t> balanced_share(const std::vector<double>& costs, std::vector<double> loads,
+                                   int rank) {
+  if (loads.empty() || rank < 0 || static_cast<size_t>(rank) >= loads.size()) {
+    throw Error("balanced_share: rank " + std::to_string(rank) + " of " +
+                std::to_string(loads.size()));
+  }
+  std::vector<size_t> order(costs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return costs[a] > costs[b]; });
+  std::vector<size_t> mine;
+  for (size_t i : order) {
+    const auto least = static_cast<size_t>(std::min_element(loads.begin(), loads.end()) - loads.begin());
+    loads[least] += costs[i];
+    if (least == static_cast<size_t>(rank)) mine.push_back(i);
+  }
+  std::sort(mine.begin(), mine.end());
+  return mine;
 }
 
 void choose_bugs(StepData& step, detector::Detector* selector, const selector::PolicyConfig& policy,
@@ -127,7 +169,7 @@ void choose_bugs(StepData& step, detector::Detector* selector, const selector::P
   }
   step.jobs.clear();
   for (size_t i : step.usable) {
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + i), 1));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.position[i]), 1));
     step.chosen[i] = selector::choose_bugs(step.clean[i].features, log_scores[i], policy, rng);
     for (size_t k = 0; k < step.chosen[i].size(); ++k) {
       step.jobs.push_back({i, step.chosen[i][k], k});
@@ -144,7 +186,7 @@ void plant_bugs(StepData& step, const PhaseContext& context) {
   parallel_for(step.jobs.size(), context.threads, [&](size_t j, int w) {
     const StepData::Job& job = step.jobs[j];
     selector::FixedChoice choice(job.rewrite);
-    data::Rng rng(mix_seed(mix_seed(context.seed, step.first + job.function), job.ordinal + 2));
+    data::Rng rng(mix_seed(mix_seed(context.seed, step.position[job.function]), job.ordinal + 2));
     step.buggy[j] = data::make_sample(*step.records[job.function], options,
                                       *(*context.featurizers)[w], &choice, rng);
     if (test_fault("plant-clean-graph")) {  // a planted pipeline bug for the doctor's tests

@@ -67,7 +67,7 @@ struct PhaseContext {
 };
 
 struct StepData {
-  uint64_t first = 0;  // epoch position of the step's first function (this rank's share)
+  std::vector<uint64_t> position;  // [n] epoch position of each function: seeds its draws
   std::vector<const data::FunctionRecord*> records;  // [n]
   std::vector<data::Sample> clean;                   // [n]
   std::vector<size_t> usable;                        // clean samples with at least one rewrite
@@ -86,6 +86,21 @@ struct StepData {
 // one, a seeded order over `functions`, a new permutation each epoch) and their clean graphs.
 StepData take_clean_functions(const std::vector<data::FunctionRecord>& functions, uint64_t first,
                               size_t n, const PhaseContext& context);
+
+// Narrows `step` (from take_clean_functions, before choose_bugs) to the functions at indices
+// `keep`, ascending; each keeps its position, so its draws do not change.
+void keep_functions(StepData& step, const std::vector<size_t>& keep);
+
+// The detector's work for one function of a step: its clean graph and the bugs planted in it
+// (about as large), in nodes; 0 for a function the step does not train on.
+double training_cost(const data::Sample& clean, int bugs_per_function);
+
+// A split of a step's items between ranks with work as even as it can be made: longest first,
+// each to the rank with the least work so far (`loads`: the work each rank already has, one per
+// rank; ties to the lower rank). Returns the indices of `rank`'s items, ascending. Every rank
+// computes the same split from the same costs, so the shares are disjoint and cover all items.
+std::vector<size_t> balanced_share(const std::vector<double>& costs, std::vector<double> loads,
+                                   int rank);
 
 // 2. The bugs to plant in each usable function: the selector's scores (null selector: the random
 // baseline) through the policy. Scoring batches hold at most `max_batch_nodes` nodes.

@@ -440,10 +440,44 @@ StepNumbers Trainer::train_step() {
   context.featurizers = &featurizers_;
   context.sampler = &sampler_;
 
-  // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and rank r
-  // trains on the r-th n of them: together they see what one process with world * n would.
-  StepData data = take_clean_functions(
-      train_functions_, progress_.cursor + static_cast<uint64_t>(rank_) * n, n, context);
+  // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
+  // Each rank draws its own per_step pairs; every rank knows every rank's draw.
+  const size_t real_pairs = real_train_.size() / 2;
+  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
+  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
+  auto real_pairs_of = [&](int rank) {
+    std::vector<size_t> pairs;
+    for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
+      const uint64_t position = (step * world_ + static_cast<uint64_t>(rank)) * per_step + j;
+      pairs.push_back(real_draw_.empty()
+                          ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
+                          : real_draw_.index(position, real_seed, 0x6b696e64ULL));
+    }
+    return pairs;
+  };
+
+  // 1-3 (train/phases.h). With several ranks, the step takes world * n functions and each rank
+  // trains on a share of them with about the same work (nodes, real fixes included): together
+  // they see what one process with world * n would, and no rank waits long for another at the
+  // all-reduce.
+  StepData data;
+  if (world_ > 1) {
+    data = take_clean_functions(train_functions_, progress_.cursor, n * static_cast<size_t>(world_),
+                                context);
+    const int bugs_per_function = config_.policy().samples_per_function;
+    std::vector<double> costs, loads;
+    for (const data::Sample& clean : data.clean) costs.push_back(training_cost(clean, bugs_per_function));
+    for (int r = 0; r < world_; ++r) {
+      double load = 0;
+      for (size_t pair : real_pairs_of(r)) {
+        load += real_train_[2 * pair].features.num_nodes + real_train_[2 * pair + 1].features.num_nodes;
+      }
+      loads.push_back(load);
+    }
+    keep_functions(data, balanced_share(costs, loads, rank_));
+  } else {
+    data = take_clean_functions(train_functions_, progress_.cursor, n, context);
+  }
   lap(0);
   choose_bugs(data, selector_.get(), config_.policy(), kMaxNodesPerBatch, context);
   lap(1);
@@ -454,16 +488,7 @@ StepNumbers Trainer::train_step() {
   // 4. Detector step on the clean functions, their buggy versions and the step's real fixes.
   StepBatch step_batch = assemble_batch(data);
   numbers.planted = step_batch.planted;
-  // Real fixes: a seeded order over epochs, derived from the step so --resume draws the same.
-  const size_t real_pairs = real_train_.size() / 2;
-  const auto per_step = static_cast<uint64_t>(config_.real_fixes_per_step);
-  const uint64_t real_seed = mix_seed(config_.seed, 0x7265616cULL);
-  for (uint64_t j = 0; real_pairs > 0 && j < per_step; ++j) {
-    const uint64_t position = (step * world_ + rank_) * per_step + j;
-    const uint64_t pair =
-        real_draw_.empty()
-            ? data::BatchProducer::function_index(position, real_pairs, real_seed, true)
-            : real_draw_.index(position, real_seed, 0x6b696e64ULL);
+  for (size_t pair : real_pairs_of(rank_)) {
     const LabeledGraph& buggy = real_train_[2 * pair];
     if (buggy.twin_site >= 0) {
       step_batch.twins.push_back(
