@@ -19,18 +19,6 @@ using torch::autograd::variable_list;
 
 constexpr int64_t kGrain = 32768;
 
-inline uint64_t mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t draw_seed() {
-  auto gen = at::detail::getDefaultCPUGenerator();
-  std::lock_guard<std::mutex> lock(gen.mutex());
-  return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();
-}
-
 // out[i] = keep(i) ? in[i] * scale : 0, keep(i) true with probability 1 - p (to 2^-16): one hash
 // of the group index gives four 16-bit draws.
 at::Tensor masked_scale(const at::Tensor& in_t, double p, uint64_t seed) {
@@ -44,7 +32,7 @@ at::Tensor masked_scale(const at::Tensor& in_t, double p, uint64_t seed) {
     scalar_t* o = out.data_ptr<scalar_t>();
     at::parallel_for(0, (n + 3) / 4, kGrain / 4, [&](int64_t begin, int64_t end) {
       for (int64_t group = begin; group < end; ++group) {
-        const uint64_t bits = mix(seed + static_cast<uint64_t>(group) * 0x9E3779B97F4A7C15ULL);
+        const uint64_t bits = dropout_bits(seed, static_cast<uint64_t>(group));
         const int64_t first = group * 4, last = std::min(first + 4, n);
         for (int64_t i = first; i < last; ++i) {
           const auto draw = static_cast<uint32_t>((bits >> (16 * (i - first))) & 0xFFFF);
@@ -58,7 +46,7 @@ at::Tensor masked_scale(const at::Tensor& in_t, double p, uint64_t seed) {
 
 struct DropoutFn : torch::autograd::Function<DropoutFn> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, double p) {
-    const uint64_t seed = draw_seed();
+    const uint64_t seed = draw_dropout_seed();
     ctx->saved_data["p"] = p;
     ctx->saved_data["seed"] = static_cast<int64_t>(seed);
     return masked_scale(x, p, seed);
@@ -72,13 +60,23 @@ struct DropoutFn : torch::autograd::Function<DropoutFn> {
 
 }  // namespace
 
+at::Tensor dropout_with_seed(const at::Tensor& x, double p, uint64_t seed) {
+  return masked_scale(x, p, seed);
+}
+
+uint64_t draw_dropout_seed() {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();
+}
+
 at::Tensor hashed_dropout(const at::Tensor& x, double p, bool training) {
   TORCH_CHECK(p >= 0 && p <= 1, "dropout: probability in [0, 1] expected, got ", p);
   if (!training || p == 0) return x;
   if (p == 1) return x * 0;
   if (!x.is_cpu()) return at::dropout(x, p, true);
   if (at::GradMode::is_enabled() && x.requires_grad()) return DropoutFn::apply(x, p);
-  return masked_scale(x, p, draw_seed());
+  return masked_scale(x, p, draw_dropout_seed());
 }
 
 }  // namespace bugseek::detector

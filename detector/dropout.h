@@ -7,7 +7,22 @@
 
 #include <ATen/ATen.h>
 
+#include <cstdint>
+
 namespace bugseek::detector {
+
+// The mask's parts, for kernels that fuse dropout into another pass (the attention's softmax):
+// a seed from torch's default CPU generator; the 64 bits that decide elements 4 group ..
+// 4 group + 3 (16 each: element i is kept when its draw reaches p * 65536, truncated); and x
+// masked and scaled with a given seed. hashed_dropout keeps exactly the elements these keep.
+uint64_t draw_dropout_seed();
+inline uint64_t dropout_bits(uint64_t seed, uint64_t group) {
+  uint64_t z = seed + group * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+at::Tensor dropout_with_seed(const at::Tensor& x, double p, uint64_t seed);
 
 // x with each element zeroed with probability `p` and the rest scaled by 1 / (1 - p) when
 // `training`; x itself otherwise. The mask does not depend on the number of threads.

@@ -78,6 +78,10 @@ struct AttentionBias {
   at::Tensor key_mask;  // [G, 1, 1, L]
   // logits + bias, a new tensor [G, heads, L, L].
   at::Tensor apply(const at::Tensor& logits) const;
+  // The attention probabilities: dropout (probability p, when `training`; hashed_dropout's mask)
+  // of softmax(logits + bias) over the last dimension. On the CPU one pass per row forward and one
+  // backward, keeping only the probabilities; elsewhere the three steps as they are.
+  at::Tensor probabilities(const at::Tensor& logits, double p, bool training) const;
 };
 
 // A pre-LayerNorm transformer block whose attention logits get an additive bias.

@@ -1,7 +1,10 @@
 // The GREAT-style transformer encoder: self-attention written out so edges can bias its logits.
+#include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "detector/cpu_gemm.h"
@@ -77,7 +80,82 @@ struct AttentionBiasFn : torch::autograd::Function<AttentionBiasFn> {
   }
 };
 
+// softmax(logits + bias) over the last dimension, into a new tensor.
+at::Tensor biased_softmax(const at::Tensor& logits, const at::Tensor& key_mask,
+                          const at::Tensor& index, const at::Tensor& values) {
+  auto y = biased(logits, key_mask, index, values);
+  return at::_softmax_out(y, y, -1, false);  // in place: each row's max is read before it is written
+}
+
+// dropout(softmax(logits + bias)): forward keeps the probabilities and the dropout seed; backward
+// rebuilds the mask and takes the softmax's gradient row by row, y (g - sum(g y)).
+struct AttentionProbabilitiesFn : torch::autograd::Function<AttentionProbabilitiesFn> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& logits,
+                            const at::Tensor& key_mask, const at::Tensor& index,
+                            const at::Tensor& values, double p) {
+    auto y = biased_softmax(logits, key_mask, index, values);
+    const uint64_t seed = p > 0 ? draw_dropout_seed() : 0;
+    at::Tensor out = p > 0 ? dropout_with_seed(y, p, seed) : y;
+    ctx->save_for_backward({index, y});
+    ctx->saved_data["p"] = p;
+    ctx->saved_data["seed"] = static_cast<int64_t>(seed);
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& index = saved[0];
+    const at::Tensor& y = saved[1];
+    const double p = ctx->saved_data["p"].toDouble();
+    const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
+    const auto upstream = grads[0].contiguous();
+    auto dlogits = at::empty_like(y);
+    const int64_t len = y.size(-1), rows = y.numel() / std::max<int64_t>(len, 1);
+    AT_DISPATCH_FLOATING_TYPES(y.scalar_type(), "attention_probabilities_backward", [&] {
+      const scalar_t* py = y.data_ptr<scalar_t>();
+      const scalar_t* pg = upstream.data_ptr<scalar_t>();
+      scalar_t* pd = dlogits.data_ptr<scalar_t>();
+      const auto threshold = static_cast<uint32_t>(p * 65536.0);
+      const auto scale = static_cast<scalar_t>(p > 0 ? 1.0 / (1.0 - p) : 1.0);
+      at::parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(len, 1)),
+                       [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+          const scalar_t* yr = py + r * len;
+          const scalar_t* gr = pg + r * len;
+          scalar_t* dr = pd + r * len;
+          scalar_t dot = 0;
+          uint64_t group = ~uint64_t{0}, bits = 0;
+          for (int64_t j = 0; j < len; ++j) {
+            bool keep = true;
+            if (p > 0) {
+              const auto i = static_cast<uint64_t>(r * len + j);
+              if (i / 4 != group) bits = dropout_bits(seed, group = i / 4);
+              keep = static_cast<uint32_t>((bits >> (16 * (i % 4))) & 0xFFFF) >= threshold;
+            }
+            dr[j] = keep ? gr[j] * scale : scalar_t(0);  // the probabilities' gradient
+            dot += dr[j] * yr[j];
+          }
+          for (int64_t j = 0; j < len; ++j) dr[j] = yr[j] * (dr[j] - dot);
+        }
+      });
+    });
+    return {dlogits, at::Tensor(), at::Tensor(), dlogits.reshape({-1}).index_select(0, index),
+            at::Tensor()};
+  }
+};
+
 }  // namespace
+
+at::Tensor AttentionBias::probabilities(const at::Tensor& logits, double p, bool training) const {
+  const double rate = training ? p : 0.0;
+  TORCH_CHECK(rate >= 0 && rate < 1, "attention dropout: probability in [0, 1) expected, got ", p);
+  if (!logits.is_cpu()) return hashed_dropout(at::softmax(apply(logits), -1), p, training);
+  const bool grad =
+      at::GradMode::is_enabled() && (logits.requires_grad() || values.requires_grad());
+  if (grad) return AttentionProbabilitiesFn::apply(logits, key_mask, index, values, rate);
+  auto y = biased_softmax(logits, key_mask, index, values);
+  return rate > 0 ? dropout_with_seed(y, rate, draw_dropout_seed()) : y;
+}
 
 at::Tensor AttentionBias::apply(const at::Tensor& logits) const {
   const bool grad =
@@ -97,8 +175,9 @@ at::Tensor GreatLayerImpl::forward(const at::Tensor& x, const AttentionBias& bia
   auto q = qkv_out[0], k = qkv_out[1], v = qkv_out[2];  // [G, heads, L, dh]
   // Scaling q ([G, heads, L, dh]) rather than the logits ([G, heads, L, L]) saves a pass.
   q = q * (1.0 / std::sqrt(static_cast<double>(dh)));
-  auto logits = bias.apply(at::matmul(q, k.transpose(-2, -1)));  // [G, heads, L, L]
-  auto attn = drop(at::softmax(logits, -1));                     // [G, heads, L, L]
+  // [G, heads, L, L]: dropout(softmax(q k^T + bias)) in one pass each way.
+  auto attn = bias.probabilities(at::matmul(q, k.transpose(-2, -1)), dropout->options.p(),
+                                 is_training());
   auto ctx = at::matmul(attn, v).permute({0, 2, 1, 3}).reshape({g, len, hidden});
   auto y = x + drop(linear_of(out, ctx));
   auto ff = at::gelu(linear_of(ff1, norm2->forward(y)));

@@ -9,6 +9,7 @@
 #include <torch/utils.h>
 
 #include "detector/batch_tensors.h"
+#include "detector/dropout.h"
 #include "detector/encoders.h"
 #include "detector/segment_ops.h"
 #include "common/error.h"
@@ -301,6 +302,96 @@ TEST(GreatBias, GradientsEqualTheIndexAddPath) {
     EXPECT_TRUE(at::allclose(got[0][i], got[1][i], 1e-5, 1e-5)) << i;
   }
   EXPECT_GT(got[0][2][1].abs().sum().item<float>(), 0.0f);  // layer 1's biases got a gradient
+}
+
+// The attention's probabilities in one function (AttentionBias::probabilities) against the three
+// steps they replace, bias then softmax then hashed_dropout, in double precision: the same values
+// and the same mask (torch's seed decides both), and the same gradients for the logits and the
+// edge biases, with dropout and without; padded keys get no probability.
+TEST(GreatAttention, FusedProbabilitiesEqualBiasSoftmaxDropout) {
+  const DetectorConfig c = small_config(ModelFamily::kTransformer);
+  torch::manual_seed(9);
+  GreatEncoder enc(c);
+  enc->to(at::kDouble);
+  const data::Batch b = synthetic_batch(small_spec(), 3, 18);
+  const BatchTensors t = to_tensors(b, c, at::kCPU, true);
+  const auto positions = enc->bias_positions(t);
+  const auto mask = enc->key_mask(t);
+  const auto logits0 =
+      at::randn({b.num_graphs, c.heads, t.seq_len, t.seq_len}, at::TensorOptions(at::kDouble));
+  const auto upstream = at::randn(logits0.sizes(), logits0.options());
+  for (double p : {0.0, 0.3}) {
+    std::vector<at::Tensor> got[2];
+    for (int variant = 0; variant < 2; ++variant) {
+      enc->zero_grad();
+      auto logits = logits0.clone().requires_grad_(true);
+      const AttentionBias bias = enc->layer_bias(1, t, positions, mask);
+      torch::manual_seed(21);
+      auto out = variant == 0 ? bias.probabilities(logits, p, true)
+                              : hashed_dropout(at::softmax(bias.apply(logits), -1), p, true);
+      (out * upstream).sum().backward();
+      got[variant] = {out.detach(), logits.grad(), enc->edge_bias.grad().clone()};
+    }
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_TRUE(at::allclose(got[0][i], got[1][i], 1e-10, 1e-12)) << "p " << p << " item " << i;
+    }
+    EXPECT_GT(got[0][2][1].abs().sum().item<double>(), 0.0);
+    if (p > 0) {
+      const double dropped = (got[0][0] == 0).to(at::kDouble).mean().item<double>();
+      EXPECT_GT(dropped, 0.2) << "dropout applied";
+    }
+  }
+  // Padded keys of a shorter graph get probability 0, and without dropout each row sums to 1.
+  torch::NoGradGuard no_grad;
+  const AttentionBias bias = enc->layer_bias(0, t, positions, mask);
+  const auto probs = bias.probabilities(logits0, 0.3, false);
+  EXPECT_TRUE(at::allclose(probs.sum(-1), at::ones({b.num_graphs, c.heads, t.seq_len},
+                                                   probs.options()), 1e-12, 1e-12));
+  for (int64_t g = 0; g < b.num_graphs; ++g) {
+    const int64_t count = b.token_offsets[g + 1] - b.token_offsets[g];
+    if (count < t.seq_len) EXPECT_EQ(probs[g].slice(2, count).abs().max().item<double>(), 0.0);
+  }
+}
+
+// Finite differences in double precision through the fused function, dropout on (the seed reset
+// before each evaluation keeps the mask fixed): logits and bias values.
+TEST(GreatAttention, FusedProbabilitiesPassFiniteDifferences) {
+  torch::manual_seed(3);
+  const auto opts = at::TensorOptions(at::kDouble);
+  const int64_t g = 2, heads = 2, len = 5;
+  AttentionBias bias;
+  bias.key_mask = at::zeros({g, 1, 1, len}, opts);
+  bias.key_mask.index_put_({1, 0, 0, 4}, -1e9);  // graph 1 has 4 tokens
+  bias.index = at::tensor(std::vector<int64_t>{0, 7, 7, 31, 49, 77}, at::kLong);  // 7 twice
+  auto values = at::randn({6}, opts).requires_grad_(true);
+  auto logits = at::randn({g, heads, len, len}, opts).requires_grad_(true);
+  const auto weight = at::randn({g, heads, len, len}, opts);
+  auto f = [&](const at::Tensor& l, const at::Tensor& v) {
+    AttentionBias b = bias;
+    b.values = v;
+    torch::manual_seed(77);
+    return (b.probabilities(l, 0.25, true) * weight).sum();
+  };
+  f(logits, values).backward();
+  const double eps = 1e-6;
+  for (int64_t i = 0; i < logits.numel(); i += 3) {
+    auto plus = logits.detach().clone(), minus = logits.detach().clone();
+    plus.view({-1})[i] += eps;
+    minus.view({-1})[i] -= eps;
+    const double numeric =
+        (f(plus, values.detach()).item<double>() - f(minus, values.detach()).item<double>()) /
+        (2 * eps);
+    EXPECT_NEAR(logits.grad().view({-1})[i].item<double>(), numeric, 1e-6) << "logit " << i;
+  }
+  for (int64_t i = 0; i < values.numel(); ++i) {
+    auto plus = values.detach().clone(), minus = values.detach().clone();
+    plus[i] += eps;
+    minus[i] -= eps;
+    const double numeric =
+        (f(logits.detach(), plus).item<double>() - f(logits.detach(), minus).item<double>()) /
+        (2 * eps);
+    EXPECT_NEAR(values.grad()[i].item<double>(), numeric, 1e-6) << "value " << i;
+  }
 }
 
 TEST(FirstTokenPositions, SyntaxReadsFirstTokenSymbolFirstOccurrence) {
