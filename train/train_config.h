@@ -101,8 +101,9 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("device", c.device, "cpu | cuda | auto");
   f("threads", c.threads, "worker threads for parsing, planting and featurizing (0 = all cores)");
   f("torch-threads", c.torch_threads,
-    "intra-op threads for the models (0 = --threads); on 2 cores a second one gains little and "
-    "OpenMP's spinning makes steps up to 20x slower when the cores are busy");
+    "intra-op threads for the models (0 = --threads); on 2 cores --nproc 2 uses the second core "
+    "as well as a second thread does, without OpenMP's spinning, which makes steps up to 20x "
+    "slower when the cores are busy");
   f("seed", c.seed, "random seed; same seed and threads, same run");
   f("doctor", c.doctor, "run the self-checks before training (bugseek doctor)");
   f("nproc", c.nproc,
