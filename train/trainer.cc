@@ -825,7 +825,7 @@ std::vector<DoctorCheck> Trainer::production_checks() {
   context.threads = threads_;
   context.featurizers = &featurizers_;
   context.sampler = &sampler_;
-  // What the first training steps draw and build, through the same phases (rank 0's share): at
+  // What the first training steps draw and build, through the same phases (as one process does): at
   // least 32 functions for the labels and inputs, and exactly the first step for learning.
   auto draw = [&](size_t n) {
     StepData data = take_clean_functions(train_functions_, progress_.cursor, n, context);
