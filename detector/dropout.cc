@@ -35,8 +35,7 @@ at::Tensor masked_scale(const at::Tensor& in_t, double p, uint64_t seed) {
         const uint64_t bits = dropout_bits(seed, static_cast<uint64_t>(group));
         const int64_t first = group * 4, last = std::min(first + 4, n);
         for (int64_t i = first; i < last; ++i) {
-          const auto draw = static_cast<uint32_t>((bits >> (16 * (i - first))) & 0xFFFF);
-          o[i] = draw >= threshold ? x[i] * scale : scalar_t(0);
+          o[i] = dropout_keeps(bits, i - first, threshold) ? x[i] * scale : scalar_t(0);
         }
       }
     });

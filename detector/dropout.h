@@ -22,6 +22,10 @@ inline uint64_t dropout_bits(uint64_t seed, uint64_t group) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
+// Whether the element in `lane` (0-3) of a group whose bits are `bits` is kept.
+inline bool dropout_keeps(uint64_t bits, int64_t lane, uint32_t threshold) {
+  return static_cast<uint32_t>((bits >> (16 * lane)) & 0xFFFF) >= threshold;
+}
 at::Tensor dropout_with_seed(const at::Tensor& x, double p, uint64_t seed);
 
 // x with each element zeroed with probability `p` and the rest scaled by 1 / (1 - p) when

@@ -130,7 +130,7 @@ struct AttentionProbabilitiesFn : torch::autograd::Function<AttentionProbabiliti
             if (p > 0) {
               const auto i = static_cast<uint64_t>(r * len + j);
               if (i / 4 != group) bits = dropout_bits(seed, group = i / 4);
-              keep = static_cast<uint32_t>((bits >> (16 * (i % 4))) & 0xFFFF) >= threshold;
+              keep = dropout_keeps(bits, static_cast<int64_t>(i % 4), threshold);
             }
             dr[j] = keep ? gr[j] * scale : scalar_t(0);  // the probabilities' gradient
             dot += dr[j] * yr[j];

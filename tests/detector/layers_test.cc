@@ -349,7 +349,9 @@ TEST(GreatAttention, FusedProbabilitiesEqualBiasSoftmaxDropout) {
                                                    probs.options()), 1e-12, 1e-12));
   for (int64_t g = 0; g < b.num_graphs; ++g) {
     const int64_t count = b.token_offsets[g + 1] - b.token_offsets[g];
-    if (count < t.seq_len) EXPECT_EQ(probs[g].slice(2, count).abs().max().item<double>(), 0.0);
+    if (count < t.seq_len) {
+      EXPECT_EQ(probs[g].slice(2, count).abs().max().item<double>(), 0.0);
+    }
   }
 }
 

@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "data/featurize.h"
 #include "selector/policy.h"
-#include "tests/data/pipeline_fixture.h"
+#include "tests/train/phase_fixture.h"
 #include "train/phases.h"
 
 namespace bugseek::train {
@@ -67,13 +67,9 @@ TEST(BalancedShare, RejectsARankOutsideTheWorld) {
 }
 
 TEST(BalancedShare, AShareDrawsWhatTheWholeStepDraws) {
-  const auto& fx = data::testing::pipeline_fixture();
-  std::vector<std::unique_ptr<data::Featurizer>> featurizers;
-  featurizers.push_back(
-      std::make_unique<data::Featurizer>(fx.vocab, *parser::find_language("python")));
-  PhaseContext context;
-  context.seed = 11;
-  context.featurizers = &featurizers;
+  const testing::PhaseFixture phases(11);
+  const auto& fx = phases.fx;
+  const PhaseContext& context = phases.context;
   ASSERT_GE(fx.functions.size(), 3u);
   const size_t n = 2 * fx.functions.size();  // two epochs' worth: functions drawn twice too
   StepData whole = take_clean_functions(fx.functions, 3, n, context);

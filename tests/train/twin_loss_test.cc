@@ -11,7 +11,7 @@
 
 #include "data/featurize.h"
 #include "selector/policy.h"
-#include "tests/data/pipeline_fixture.h"
+#include "tests/train/phase_fixture.h"
 #include "train/phases.h"
 #include "train/twin_loss.h"
 
@@ -19,13 +19,9 @@ namespace bugseek::train {
 namespace {
 
 TEST(Twins, EachPlantedBugIsPairedWithTheSiteItWasPlantedAt) {
-  const auto& fx = data::testing::pipeline_fixture();
-  std::vector<std::unique_ptr<data::Featurizer>> featurizers;
-  featurizers.push_back(
-      std::make_unique<data::Featurizer>(fx.vocab, *parser::find_language("python")));
-  PhaseContext context;
-  context.seed = 5;
-  context.featurizers = &featurizers;
+  const testing::PhaseFixture phases(5);
+  const auto& fx = phases.fx;
+  const PhaseContext& context = phases.context;
   StepData step = take_clean_functions(fx.functions, 0, fx.functions.size(), context);
   choose_bugs(step, nullptr, selector::PolicyConfig{}, 1 << 20, context);
   plant_bugs(step, context);
