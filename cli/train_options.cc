@@ -109,6 +109,7 @@ std::optional<train::TrainConfig> train_config_from_args(int argc, char** argv,
   }
   if (early.resume) cfg.out = early.out;
   cfg.mode();  // reject a bad --selector before any work
+  cfg.selector_target_kind();
   cfg.lr_curve();  // and a bad learning-rate schedule
   cfg.real_fix_kind_mix();  // and a bad real-fix mix
   if (cfg.function_weight != "size" && cfg.function_weight != "uniform") {

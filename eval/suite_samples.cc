@@ -142,7 +142,8 @@ InputResult real_input(const RealBugPair& pair, const std::string& model_languag
   const parser::Sites fixed_sites = parser::enumerate_rewrites(applied.file, applied.graph);
   const int kind = static_cast<int>(match.kind);
   r.buggy = {pair.id, featurizer.featurize(graph, sites, static_cast<int32_t>(match.rewrite)), kind};
-  r.clean = {pair.id, featurizer.featurize(applied.graph, fixed_sites), kind};
+  r.clean = {pair.id, featurizer.featurize(applied.graph, fixed_sites), kind,
+             parser::find_inverse(fixed_sites, applied, match.kind)};
   r.ok = true;
   return r;
 }

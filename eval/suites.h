@@ -37,6 +37,9 @@ struct LabeledSample {
   std::string id;  // the function (file:name) or the real pair's id; twins share it
   data::GraphFeatures features;
   int kind = -1;  // parser::BugKind of the bug; for a clean sample, that of its buggy twin
+  // A real pair's fixed sample: the rewrite (candidate index) that turns it back into the buggy
+  // version, i.e. the bug its author made, as a selector would plant it; -1 otherwise.
+  int32_t plant = -1;
 };
 
 // The evaluation inputs a suite built, before any model runs.

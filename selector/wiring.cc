@@ -1,5 +1,7 @@
 #include "selector/wiring.h"
 
+#include <string>
+
 #include "common/error.h"
 
 namespace bugseek::selector {
@@ -17,14 +19,7 @@ std::vector<int> choose_bugs(const data::GraphFeatures& clean, const std::vector
       policy, rng);
 }
 
-std::optional<data::GraphFeatures> hardest_bug_target(const data::GraphFeatures& clean,
-                                                      const std::vector<PlantedOutcome>& planted) {
-  std::vector<float> log_probs;
-  log_probs.reserve(planted.size());
-  for (const PlantedOutcome& p : planted) log_probs.push_back(p.detector_log_prob);
-  const int hard = hardest(log_probs);
-  if (hard < 0) return std::nullopt;
-  const int rewrite = planted[static_cast<size_t>(hard)].rewrite;
+data::GraphFeatures bug_target(const data::GraphFeatures& clean, int rewrite) {
   if (rewrite < 0 || static_cast<size_t>(rewrite) >= clean.cand_site.size()) {
     throw Error("selector target: rewrite " + std::to_string(rewrite) + " is not one of the " +
                 std::to_string(clean.cand_site.size()) + " rewrites of the clean function");
@@ -33,6 +28,23 @@ std::optional<data::GraphFeatures> hardest_bug_target(const data::GraphFeatures&
   target.target_cand = rewrite;
   target.target_site = clean.cand_site[static_cast<size_t>(rewrite)];
   return target;
+}
+
+SelectorTarget parse_selector_target(std::string_view text) {
+  if (text == "hardest") return SelectorTarget::kHardest;
+  if (text == "real") return SelectorTarget::kReal;
+  if (text == "both") return SelectorTarget::kBoth;
+  throw UsageError("--selector-target must be hardest, real or both, not '" + std::string(text) + "'");
+}
+
+std::optional<data::GraphFeatures> hardest_bug_target(const data::GraphFeatures& clean,
+                                                      const std::vector<PlantedOutcome>& planted) {
+  std::vector<float> log_probs;
+  log_probs.reserve(planted.size());
+  for (const PlantedOutcome& p : planted) log_probs.push_back(p.detector_log_prob);
+  const int hard = hardest(log_probs);
+  if (hard < 0) return std::nullopt;
+  return bug_target(clean, planted[static_cast<size_t>(hard)].rewrite);
 }
 
 }  // namespace bugseek::selector

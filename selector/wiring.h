@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "data/batch.h"
@@ -35,6 +36,21 @@ struct PlantedOutcome {
   int rewrite = -1;                  // candidate index in the clean graph
   float detector_log_prob = 0;       // log p(localize and repair) the detector gave it
 };
+
+// `clean` labelled with its rewrite `rewrite` as the selector's target: the bug it should have
+// proposed. Throws Error if `rewrite` is not one of the graph's rewrites.
+data::GraphFeatures bug_target(const data::GraphFeatures& clean, int rewrite);
+
+// Which bugs the selector learns to propose (--selector-target).
+enum class SelectorTarget {
+  kHardest,  // the planted bug the detector found hardest (BugLab's adversary)
+  kReal,     // the bugs of real fixes: each fixed function labelled with the bug its author made
+  kBoth,     // both kinds of sample in one batch: hard, and like the bugs people make
+};
+// Parses "hardest", "real" or "both"; throws UsageError naming the option otherwise.
+SelectorTarget parse_selector_target(std::string_view text);
+inline bool learns_real_bugs(SelectorTarget t) { return t != SelectorTarget::kHardest; }
+inline bool learns_hardest(SelectorTarget t) { return t != SelectorTarget::kReal; }
 
 // The selector's training sample for one function: its clean graph labelled with the planted bug
 // the detector found hardest (lowest log-probability; ties to the first). nullopt when no bug of

@@ -101,6 +101,20 @@ SelectorMode TrainConfig::mode() const {
   throw UsageError("--selector must be learned or random, not '" + selector_mode + "'");
 }
 
+selector::SelectorTarget TrainConfig::selector_target_kind() const {
+  const selector::SelectorTarget target = selector::parse_selector_target(selector_target);
+  if (selector::learns_real_bugs(target)) {
+    if (real_fixes.empty()) {
+      throw UsageError("--selector-target " + selector_target +
+                       " learns from real fixes: give them with --real-fixes FILE");
+    }
+    if (mode() != SelectorMode::kLearned) {
+      throw UsageError("--selector-target " + selector_target + " needs --selector learned");
+    }
+  }
+  return target;
+}
+
 LrSchedule TrainConfig::lr_curve() const {
   LrSchedule curve;
   curve.kind = lr_schedule;

@@ -11,6 +11,7 @@
 
 #include "detector/detector.h"
 #include "selector/policy.h"
+#include "selector/wiring.h"
 #include "train/distributed.h"
 #include "train/schedule.h"
 
@@ -52,6 +53,7 @@ struct TrainConfig {
   std::string aggregation = "max";
   double dropout = 0.1;
   std::string selector_mode = "learned";  // learned | random
+  std::string selector_target = "hardest";  // hardest | real | both (selector::SelectorTarget)
   std::string selector_family = "gnn";
   int selector_hidden = 0, selector_layers = 0;  // 0 = the preset's value
 
@@ -83,6 +85,9 @@ struct TrainConfig {
   detector::DetectorConfig selector_config() const;
   selector::PolicyConfig policy() const;
   SelectorMode mode() const;
+  // --selector-target; UsageError for an unknown name, or real/both without --real-fixes or with
+  // the random selector.
+  selector::SelectorTarget selector_target_kind() const;
   // The detector's schedule; UsageError for an unknown kind, or cosine without a step count.
   LrSchedule lr_curve() const;
   // The share of real pairs drawn per bug kind (parser::BugKind order); empty: every pair alike.
@@ -147,6 +152,11 @@ void visit_fields(TrainConfig& c, F&& f) {
   f("aggregation", c.aggregation, "GNN message aggregation: max | mean | sum");
   f("dropout", c.dropout, "dropout probability");
   f("selector", c.selector_mode, "bug selector: learned | random (the baseline)");
+  f("selector-target", c.selector_target,
+    "what the learned selector learns to propose: hardest (the planted bug the detector found "
+    "hardest, BugLab) | real (the bugs of the --real-fixes pairs: each fixed function labelled "
+    "with the bug its author made, so planted bugs look like real ones) | both (the two in one "
+    "batch)");
   f("selector-family", c.selector_family, "selector model: gnn | transformer");
   f("selector-hidden", c.selector_hidden, "selector width (0 = preset)");
   f("selector-layers", c.selector_layers, "selector layers (0 = preset)");

@@ -129,6 +129,7 @@ class Trainer {
   void check_run_inputs(const fs::path& data_dir) const;
   void load_real_fixes();
   void load_real_data();
+  void validate_selector_on_real_bugs();
   void build_models();
   void restore();
   StepNumbers train_step();
@@ -172,6 +173,11 @@ class Trainer {
   // --real-fixes: featurized pairs, the buggy graph at 2i and its fixed twin at 2i + 1.
   std::vector<LabeledGraph> real_train_;
   std::vector<LabeledGraph> real_valid_set_;
+  // The held-out fixed functions labelled with their authors' bugs: how close the selector's
+  // proposals come to the bugs people make. With the log-likelihood and first-choice rate of
+  // proposing uniformly over each function's rewrites, for comparison.
+  std::vector<LabeledGraph> real_valid_plants_;
+  double uniform_plant_loss_ = 0, uniform_plant_first_ = 0;
   // --real-data: real-bug files watched at each validation (rank 0), with their display names.
   std::vector<std::pair<std::string, std::vector<LabeledGraph>>> real_data_sets_;
 
@@ -324,13 +330,25 @@ void Trainer::load_real_fixes() {
       }
       const int32_t site = twin_site(buggy.features, fixed.features);
       out.push_back({std::move(buggy.features), buggy.kind, site});
-      out.push_back({std::move(fixed.features), -1});
+      out.push_back({std::move(fixed.features), -1, -1, fixed.plant});
     }
     return std::make_pair(samples.skipped.size(), too_large);
   };
   const auto [train_skipped, train_large] = featurize(train_pairs, real_train_);
   if (!leader()) valid_pairs.clear();  // rank 0 alone validates
   const auto [valid_skipped, valid_large] = featurize(valid_pairs, real_valid_set_);
+  for (size_t i = 1; i < real_valid_set_.size(); i += 2) {
+    const LabeledGraph& fixed = real_valid_set_[i];
+    if (fixed.plant < 0) continue;
+    real_valid_plants_.push_back({selector::bug_target(fixed.features, fixed.plant), real_valid_set_[i - 1].kind});
+    const double rewrites = static_cast<double>(fixed.features.cand_site.size());
+    uniform_plant_loss_ += std::log(rewrites);
+    uniform_plant_first_ += 1 / rewrites;
+  }
+  if (!real_valid_plants_.empty()) {
+    uniform_plant_loss_ /= static_cast<double>(real_valid_plants_.size());
+    uniform_plant_first_ /= static_cast<double>(real_valid_plants_.size());
+  }
   log_info("train", "real fixes: ", real_train_.size() / 2, " training pairs from ",
            train_repos.size(), " repositories, ", real_valid_set_.size() / 2,
            " validation pairs from ", valid_repos.size(), " others (", train_skipped + valid_skipped,
@@ -533,10 +551,19 @@ StepNumbers Trainer::train_step() {
   lap(3);
 
   // 5. Selector step: each function's clean graph, labelled with the bug the detector found
-  // hardest (selector/wiring.h).
+  // hardest, and/or each real pair's fixed function labelled with the bug its author made
+  // (--selector-target; selector/wiring.h).
   if (selector_) {
+    const selector::SelectorTarget target_kind = config_.selector_target_kind();
     std::vector<data::GraphFeatures> targets;
+    if (selector::learns_real_bugs(target_kind)) {
+      for (size_t pair : real_pairs_of(rank_)) {
+        const LabeledGraph& fixed = real_train_[2 * pair + 1];
+        if (fixed.plant >= 0) targets.push_back(selector::bug_target(fixed.features, fixed.plant));
+      }
+    }
     for (size_t i : data.usable) {
+      if (!selector::learns_hardest(target_kind)) break;
       std::vector<selector::PlantedOutcome> planted;
       for (size_t j = 0; j < data.jobs.size(); ++j) {
         if (data.jobs[j].function != i || graph_of_job[j] < 0) continue;
@@ -729,6 +756,29 @@ void Trainer::validate_real(const std::vector<LabeledGraph>& set, const std::str
   history_.add_real_validation(progress_.step, r, source);
 }
 
+// The selector on the held-out real fixes: does it propose the bugs people made? Its first
+// choice (site and rewrite) and log-likelihood of each author's bug, against proposing uniformly.
+void Trainer::validate_selector_on_real_bugs() {
+  const ValidationResult r = validate(*selector_, real_valid_plants_, kMaxNodesPerBatch);
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "step %llu | selector on held-out real fixes, %lld bugs | proposes the real bug "
+                "first %.1f%% (uniform %.1f%%) | loss %.3f (uniform %.3f)",
+                static_cast<unsigned long long>(progress_.step), static_cast<long long>(r.buggy),
+                100 * r.joint_acc, 100 * uniform_plant_first_, r.loss, uniform_plant_loss_);
+  log_info("valid", line);
+  json::Value record = json::Value::object();
+  record.set("type", "valid_selector_real");
+  record.set("step", progress_.step);
+  record.set("bugs", r.buggy);
+  record.set("loss", r.loss);
+  record.set("first_acc", r.joint_acc);
+  record.set("site_acc", r.loc_acc);
+  record.set("uniform_loss", uniform_plant_loss_);
+  record.set("uniform_first_acc", uniform_plant_first_);
+  append_metrics(record);
+}
+
 void Trainer::validate_and_checkpoint(bool final_save) {
   ValidationResult v = validate(*detector_, valid_set_, kMaxNodesPerBatch);
   const double score = v.overall_acc;
@@ -778,6 +828,7 @@ void Trainer::validate_and_checkpoint(bool final_save) {
     validate_real(real_valid_set_, "real fixes (held out)", "valid_real");
   }
   for (const auto& [name, set] : real_data_sets_) validate_real(set, name, "valid_real_data");
+  if (selector_ && !real_valid_plants_.empty()) validate_selector_on_real_bugs();
   history_.add_validation(progress_.step, v);
   record_monitors();
   save_checkpoint(is_best);
@@ -990,6 +1041,7 @@ TrainResult Trainer::run() {
   threads_ = default_threads(config_);
   detector::set_num_threads(config_.torch_threads > 0 ? config_.torch_threads : threads_);
   config_.mode();  // validate early
+  config_.selector_target_kind();
   open_run_dir();
   load_data();
   build_models();

@@ -19,6 +19,7 @@ struct LabeledGraph {
   data::GraphFeatures features;
   int32_t kind = -1;  // parser::BugKind of the planted bug, -1 for clean
   int32_t twin_site = -1;  // a real pair's buggy graph: its bug site in the fixed twin (twin_site())
+  int32_t plant = -1;  // a real pair's fixed graph: the rewrite back to the buggy one, or -1
 };
 
 // Up to `count` functions of `functions` (seeded choice), each clean and buggy; functions whose

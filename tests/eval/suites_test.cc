@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "data/dataset.h"
 #include "data/extract.h"
+#include "data/function_graph.h"
 #include "eval/suites.h"
 #include "parser/language.h"
 #include "parser/rewrites.h"
@@ -97,6 +98,41 @@ TEST(RealSuite, ExamplePairsMatchAsWritten) {
     kinds.insert(buggy.kind);
   }
   EXPECT_EQ(kinds.size(), 7u);
+}
+
+// A fixed sample's `plant` is the bug its author made, as a rewrite of the fixed function: the
+// matcher run the other way (the fix as the "buggy" side) finds the same rewrite, at the site
+// where the buggy twin has its bug.
+TEST(RealSuite, TheFixedTwinIsLabelledWithTheRewriteBackToTheBug) {
+  const auto pairs = read_real_bug_pairs(kExamplePairs);
+  const data::Vocabulary vocab = data::Vocabulary::from_bytes(bugseek::testing::tiny_vocab_bytes());
+  const SuiteSamples set = make_real_samples(pairs, vocab, "python", SuiteOptions{});
+  ASSERT_EQ(set.samples.size(), 16u);
+  const parser::Language& python = *parser::find_language("python");
+  int checked = 0;
+  for (size_t i = 0; i < set.samples.size(); i += 2) {
+    const LabeledSample& buggy = set.samples[i];
+    const LabeledSample& fixed = set.samples[i + 1];
+    EXPECT_EQ(buggy.plant, -1);
+    ASSERT_GE(fixed.plant, 0) << fixed.id;
+    ASSERT_LT(static_cast<size_t>(fixed.plant), fixed.features.cand_site.size());
+    const int32_t site = fixed.features.cand_site[static_cast<size_t>(fixed.plant)];
+    EXPECT_EQ(fixed.features.site_kind[static_cast<size_t>(site)], buggy.kind) << fixed.id;
+    EXPECT_EQ(fixed.features.site_node[static_cast<size_t>(site)],
+              buggy.features.site_node[static_cast<size_t>(buggy.features.target_site)])
+        << fixed.id;
+    for (const RealBugPair& pair : pairs) {
+      if (pair.id != fixed.id) continue;
+      std::string from = pair.fixed_source, to = pair.buggy_source;
+      uint32_t from_indent = 0, to_indent = 0;
+      ASSERT_TRUE(data::dedent(from, &from_indent) && data::dedent(to, &to_indent));
+      const parser::BugFixMatch back = parser::match_bug_fix(from, to, python);
+      ASSERT_TRUE(back.matched) << fixed.id << ": " << back.reason;
+      EXPECT_EQ(static_cast<int32_t>(back.rewrite), fixed.plant) << fixed.id;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 8);
 }
 
 TEST(RealSuite, ReportCountsAndIsDeterministic) {

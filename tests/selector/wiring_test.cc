@@ -54,6 +54,27 @@ TEST(HardestBugTarget, ARewriteOutsideTheCleanGraphIsAnError) {
   EXPECT_THROW(hardest_bug_target(clean, {{-1, -1.0f}}), Error);
 }
 
+TEST(BugTarget, LabelsTheCleanGraphWithTheGivenRewriteAndItsSite) {
+  const data::GraphFeatures clean = clean_graph({0, 1, 2}, 2);
+  const data::GraphFeatures target = bug_target(clean, 3);
+  EXPECT_EQ(target.target_cand, 3);
+  EXPECT_EQ(target.target_site, 1);
+  EXPECT_EQ(target.cand_text, clean.cand_text);
+  EXPECT_THROW(bug_target(clean, 6), Error);
+  EXPECT_THROW(bug_target(clean, -1), Error);
+}
+
+TEST(SelectorTargetOption, NamesParseAndSayWhatTheyLearn) {
+  EXPECT_EQ(parse_selector_target("hardest"), SelectorTarget::kHardest);
+  EXPECT_EQ(parse_selector_target("real"), SelectorTarget::kReal);
+  EXPECT_EQ(parse_selector_target("both"), SelectorTarget::kBoth);
+  EXPECT_THROW(parse_selector_target("Real"), UsageError);
+  EXPECT_THROW(parse_selector_target(""), UsageError);
+  EXPECT_TRUE(learns_hardest(SelectorTarget::kHardest) && !learns_real_bugs(SelectorTarget::kHardest));
+  EXPECT_TRUE(!learns_hardest(SelectorTarget::kReal) && learns_real_bugs(SelectorTarget::kReal));
+  EXPECT_TRUE(learns_hardest(SelectorTarget::kBoth) && learns_real_bugs(SelectorTarget::kBoth));
+}
+
 TEST(ChooseBugs, DrawsDistinctRewritesOfTheFunctionAndHonoursTheKindMix) {
   const data::GraphFeatures clean = clean_graph({0, 0, 3}, 4);  // kind 3 only at site 2
   PolicyConfig policy;
