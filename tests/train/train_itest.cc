@@ -305,6 +305,49 @@ TEST_F(TrainEndToEnd, RealFixesJoinTheBatchAndAHeldOutShareIsValidated) {
   EXPECT_NE(bad.err.find("--real-fixes"), std::string::npos) << bad.err;
 }
 
+// --selector-target real: the selector learns the real fixes' bugs, and every validation says how
+// often it proposes the held-out ones first, beside proposing uniformly.
+TEST_F(TrainEndToEnd, TheSelectorLearnsRealBugsAndIsJudgedOnHeldOutOnes) {
+  const fs::path run = root_ / "run_selector_real";
+  const std::string fixes = write_real_fixes(root_);
+  auto r = run_bugseek(common_flags(run) + " --max-steps 4 --valid-every 2 --real-fixes " + fixes +
+                           " --real-fixes-per-step 3 --real-fixes-valid 0.5 --selector-target real",
+                       root_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("selector on held-out real fixes"), std::string::npos) << r.err;
+  int64_t held_out_pairs = 0;
+  std::vector<int64_t> steps;
+  for (const json::Value& m : metrics(run)) {
+    if (m.get_string("type") == "valid_real") held_out_pairs = m.at("pairs").as_int();
+    if (m.get_string("type") != "valid_selector_real") continue;
+    steps.push_back(m.at("step").as_int());
+    // Every held-out fixed function has its author's bug among its rewrites.
+    EXPECT_EQ(m.at("bugs").as_int(), held_out_pairs);
+    EXPECT_GT(m.at("uniform_loss").as_double(), 0);
+    EXPECT_GT(m.at("uniform_first_acc").as_double(), 0);
+    EXPECT_LT(m.at("uniform_first_acc").as_double(), 1);
+    EXPECT_GT(m.at("loss").as_double(), 0);
+  }
+  EXPECT_GT(held_out_pairs, 0);
+  EXPECT_EQ(steps, (std::vector<int64_t>{2, 4}));
+  // Learning real bugs needs them, and a selector that learns.
+  auto no_fixes = run_bugseek(common_flags(root_ / "run_selector_nofix") + " --max-steps 2 " +
+                                  "--selector-target both",
+                              root_);
+  EXPECT_EQ(no_fixes.status, 2);
+  EXPECT_NE(no_fixes.err.find("--real-fixes"), std::string::npos) << no_fixes.err;
+  auto random = run_bugseek(common_flags(root_ / "run_selector_random") + " --max-steps 2 " +
+                                "--selector random --selector-target real --real-fixes " + fixes,
+                            root_);
+  EXPECT_EQ(random.status, 2);
+  EXPECT_NE(random.err.find("--selector learned"), std::string::npos) << random.err;
+  auto unknown = run_bugseek(common_flags(root_ / "run_selector_bad") + " --max-steps 2 " +
+                                 "--selector-target easiest",
+                             root_);
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("--selector-target"), std::string::npos) << unknown.err;
+}
+
 TEST_F(TrainEndToEnd, RealDataIsScoredAtEveryValidationAndDrawn) {
   const fs::path run = root_ / "run_real_data";
   const std::string bugs = write_real_fixes(root_);
