@@ -11,6 +11,7 @@ int run_rewrites(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_inspect(int argc, char** argv);
 int run_calibrate(int argc, char** argv);
+int run_average(int argc, char** argv);
 int run_eval(int argc, char** argv);
 int run_scan(int argc, char** argv);
 int run_doctor(int argc, char** argv);

@@ -39,6 +39,7 @@ const Command kCommands[] = {
     {"doctor", "run the pipeline's self-checks", bugseek::cli::run_doctor},
     {"inspect", "show what a model file holds", bugseek::cli::run_inspect},
     {"calibrate", "set a model's threshold for a false-alarm rate", bugseek::cli::run_calibrate},
+    {"average", "average the weights of a run's snapshots into one model", bugseek::cli::run_average},
     {"eval", "measure a model on planted (synthetic) or real bugs", bugseek::cli::run_eval},
     {"scan", "look for bugs in files and folders with a trained model", bugseek::cli::run_scan},
     {"mine", "mine real single-token bug fixes from git histories", bugseek::cli::run_mine},

@@ -233,6 +233,22 @@ void Detector::load_weights(std::string_view bytes) {
   for (auto& [name, tensor] : entries) tensor.copy_(loaded.at(name).to(impl_->device));
 }
 
+std::string average_weights(const DetectorConfig& config, const std::vector<std::string>& weights) {
+  if (weights.empty()) throw Error("detector: average_weights: no weights to average");
+  Detector mean(config, 0, DeviceKind::kCpu);
+  Detector one(config, 0, DeviceKind::kCpu);
+  auto sums = state(*mean.impl().model);
+  auto parts = state(*one.impl().model);
+  torch::NoGradGuard no_grad;
+  for (auto& [name, sum] : sums) sum.zero_();
+  for (const std::string& w : weights) {
+    one.load_weights(w);
+    for (size_t i = 0; i < sums.size(); ++i) sums[i].second.add_(parts[i].second);
+  }
+  for (auto& [name, sum] : sums) sum.div_(static_cast<double>(weights.size()));
+  return mean.save_weights();
+}
+
 void set_num_threads(int n) {
   if (n > 0) at::set_num_threads(n);
 }

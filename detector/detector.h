@@ -128,4 +128,9 @@ class Detector {
   std::unique_ptr<Impl> impl_;
 };
 
+// The element-wise mean of several weight sets (Detector::save_weights) of models with `config`:
+// snapshots of one run averaged into one model (stochastic weight averaging; a "model soup").
+// Throws Error if `weights` is empty or a set does not fit `config` (names, shapes).
+std::string average_weights(const DetectorConfig& config, const std::vector<std::string>& weights);
+
 }  // namespace bugseek::detector

@@ -223,6 +223,25 @@ TEST_P(DetectorTest, SaveThenLoadGivesBitIdenticalForward) {
   EXPECT_THROW(loaded.load_weights("not weights at all, definitely not"), Error);
 }
 
+TEST_P(DetectorTest, AveragedWeightsAreTheElementwiseMean) {
+  const DetectorConfig c = config(GetParam());
+  Detector a(c, 3), b(c, 4), mean(c, 5);
+  mean.load_weights(average_weights(c, {a.save_weights(), b.save_weights()}));
+  const auto pa = named_parameters(a), pb = named_parameters(b), pm = named_parameters(mean);
+  ASSERT_EQ(pa.size(), pm.size());
+  for (size_t i = 0; i < pm.size(); ++i) {
+    ASSERT_EQ(pm[i].first, pa[i].first);
+    EXPECT_TRUE(at::allclose(pm[i].second, (pa[i].second + pb[i].second) / 2, 1e-6, 1e-7))
+        << pm[i].first;
+  }
+  // One set averages to itself; none, or a set of another shape, is an error.
+  EXPECT_EQ(average_weights(c, {a.save_weights()}), a.save_weights());
+  EXPECT_THROW(average_weights(c, {}), Error);
+  DetectorConfig wider = c;
+  wider.hidden = 2 * c.hidden;
+  EXPECT_THROW(average_weights(c, {a.save_weights(), Detector(wider, 1).save_weights()}), Error);
+}
+
 // Full-batch Adam on 32 synthetic samples (about half buggy) until joint accuracy >= 95%.
 TEST_P(DetectorTest, OverfitsThirtyTwoSamples) {
   DetectorConfig c = config(GetParam());

@@ -100,6 +100,24 @@ TEST_F(TrainEndToEnd, WritesRunDirectoryAndLoadableModel) {
   // A finished run calibrates its best model's finding threshold on the validation split.
   EXPECT_EQ(inspect.out.find("not calibrated"), std::string::npos) << inspect.out;
   EXPECT_NE(inspect.out.find("clean units of"), std::string::npos) << inspect.out;
+
+  // `average`: the run's models averaged into one that loads, says what it came from and needs
+  // calibrating again.
+  const std::string best = (run / "model-best.bugseek").string();
+  const std::string latest = (run / "model-latest.bugseek").string();
+  const std::string soup = (root_ / "soup.bugseek").string();
+  auto average = run_bugseek("average " + best + " " + latest + " --out " + soup, root_);
+  ASSERT_EQ(average.status, 0) << average.err;
+  auto soup_inspect = run_bugseek("inspect " + soup, root_);
+  ASSERT_EQ(soup_inspect.status, 0) << soup_inspect.err;
+  EXPECT_NE(soup_inspect.out.find("averaged_from"), std::string::npos) << soup_inspect.out;
+  EXPECT_NE(soup_inspect.out.find(latest), std::string::npos) << soup_inspect.out;
+  EXPECT_NE(soup_inspect.out.find("not calibrated"), std::string::npos) << soup_inspect.out;
+  EXPECT_EQ(run_bugseek("average " + best + " --out " + soup, root_).status, 2);
+  auto not_a_model = run_bugseek(
+      "average " + best + " " + (run / "config.ini").string() + " --out " + soup, root_);
+  EXPECT_EQ(not_a_model.status, 1);
+  EXPECT_NE(not_a_model.err.find("config.ini"), std::string::npos) << not_a_model.err;
 }
 
 TEST_F(TrainEndToEnd, ResumeContinuesFromTheSavedStep) {
