@@ -340,7 +340,8 @@ void Trainer::load_real_fixes() {
   for (size_t i = 1; i < real_valid_set_.size(); i += 2) {
     const LabeledGraph& fixed = real_valid_set_[i];
     if (fixed.plant < 0) continue;
-    real_valid_plants_.push_back({selector::bug_target(fixed.features, fixed.plant), real_valid_set_[i - 1].kind});
+    real_valid_plants_.push_back(
+        {selector::bug_target(fixed.features, fixed.plant), real_valid_set_[i - 1].kind});
     const double rewrites = static_cast<double>(fixed.features.cand_site.size());
     uniform_plant_loss_ += std::log(rewrites);
     uniform_plant_first_ += 1 / rewrites;
@@ -562,15 +563,16 @@ StepNumbers Trainer::train_step() {
         if (fixed.plant >= 0) targets.push_back(selector::bug_target(fixed.features, fixed.plant));
       }
     }
-    for (size_t i : data.usable) {
-      if (!selector::learns_hardest(target_kind)) break;
-      std::vector<selector::PlantedOutcome> planted;
-      for (size_t j = 0; j < data.jobs.size(); ++j) {
-        if (data.jobs[j].function != i || graph_of_job[j] < 0) continue;
-        planted.push_back({data.jobs[j].rewrite, out.metrics.log_prob_correct[graph_of_job[j]]});
-      }
-      if (auto target = selector::hardest_bug_target(data.clean[i].features, planted)) {
-        targets.push_back(std::move(*target));
+    if (selector::learns_hardest(target_kind)) {
+      for (size_t i : data.usable) {
+        std::vector<selector::PlantedOutcome> planted;
+        for (size_t j = 0; j < data.jobs.size(); ++j) {
+          if (data.jobs[j].function != i || graph_of_job[j] < 0) continue;
+          planted.push_back({data.jobs[j].rewrite, out.metrics.log_prob_correct[graph_of_job[j]]});
+        }
+        if (auto target = selector::hardest_bug_target(data.clean[i].features, planted)) {
+          targets.push_back(std::move(*target));
+        }
       }
     }
     if (!targets.empty() || group_) {
